@@ -1,0 +1,118 @@
+"""Back office for accounts. What each staff member sees follows the roles matrix (``roles``).
+
+Staff roles are granted here by people holding ``roles.manage``; nobody else can change them,
+and nobody can tick individual Django permissions (the matrix is the only source of powers).
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+from .models import PersonalAccessToken, User
+
+admin.site.site_header = _("Jiedan back office")
+admin.site.site_title = _("Jiedan back office")
+admin.site.index_title = _("Back office")
+
+
+class RolesListFilter(admin.SimpleListFilter):
+    title = _("staff role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return roles.Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in roles.Role.values:
+            return queryset.filter(groups__name=self.value(), is_staff=True)
+        return queryset
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["-date_joined"]
+    list_display = ["email", "display_name", "mode", "is_active", "is_staff", "date_joined"]
+    list_filter = ["is_active", "is_staff", "mode", RolesListFilter]
+    search_fields = ["email", "display_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "mode", "language"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+        (_("Staff roles"), {"fields": ["is_staff", "is_superuser", "groups"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+    filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.user_can(request.user, "roles.manage"):
+            fields += ["is_staff", "is_superuser", "groups"]
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__email", "name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(admin.ModelAdmin):
+    """Roles are fixed by code; the back office shows who holds each, nothing to edit."""
+
+    list_display = ["name", "member_count"]
+    fields = ["name"]
+    readonly_fields = ["name"]
+
+    def get_queryset(self, request):
+        active_staff = Q(user__is_staff=True, user__is_active=True)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(name__in=roles.Role.values)
+            .annotate(members=Count("user", filter=active_staff))
+        )
+
+    @admin.display(description=_("members"), ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,50 @@
+"""API authentication: the browser's session (with CSRF) or a personal access token."""
+
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, SessionAuth
+
+from jiedan.core.errors import PermissionDenied
+
+from .models import AccessTokenScope
+from .selectors import access_token_by_secret
+from .services import access_token_touch
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class AccessTokenAuth(HttpBearer):
+    """``Authorization: Bearer jdpat_…``. Read scope covers safe methods; others need write."""
+
+    openapi_description = (
+        "Personal access token (create one under account settings or POST /auth/token)."
+    )
+
+    def authenticate(self, request, token):
+        access_token = access_token_by_secret(token)
+        if access_token is None:
+            return None
+        needed = AccessTokenScope.READ if request.method in SAFE_METHODS else AccessTokenScope.WRITE
+        if needed not in access_token.scopes:
+            raise PermissionDenied(
+                _("This token lacks the “%(scope)s” scope.") % {"scope": needed},
+                code="insufficient_scope",
+            )
+        access_token_touch(token=access_token)
+        request.user = access_token.user
+        request.access_token = access_token
+        return access_token.user
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session; unsafe methods need the CSRF token."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.access_token = None
+        return user
+
+
+token_auth = AccessTokenAuth()
+session_auth = BrowserSessionAuth()
+DEFAULT_AUTH = [token_auth, session_auth]

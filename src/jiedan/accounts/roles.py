@@ -1,0 +1,156 @@
+"""Staff roles and what each may see and do: the permissions matrix.
+
+This module is the single source of truth. Roles are Django groups (created by migration
+``0002_staff_roles``); a staff member's powers come only from the roles held, through
+``RoleAwareAuthenticationBackend``, never from permissions ticked by hand on a user or group.
+``docs/ROLES.md`` is generated from here (``manage.py roles_matrix``) and a test keeps them equal.
+
+Separation that must hold (and is tested as a matrix):
+- support sees accounts and their status, not payment details or identity documents;
+- finance sees the ledger and payouts, not message content;
+- moderators see reported content and verification submissions;
+- mediators see only the disputes assigned to them;
+- admins manage who holds which role.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    FINANCE = "finance", _("Finance")
+    MODERATOR = "moderator", _("Moderator")
+    MEDIATOR = "mediator", _("Mediator")
+    ADMIN = "admin", _("Administrator")
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One thing staff may see or do; ``permissions`` are the Django model permissions it grants."""
+
+    key: str
+    description: str
+    permissions: frozenset[str] = frozenset()
+
+
+def _cap(key: str, description: str, *permissions: str) -> Capability:
+    return Capability(key=key, description=description, permissions=frozenset(permissions))
+
+
+CAPABILITIES: dict[str, Capability] = {
+    c.key: c
+    for c in (
+        _cap(
+            "accounts.view",
+            "See accounts: e-mail, display name, mode, status, sign-in history.",
+            "accounts.view_user",
+            "account.view_emailaddress",
+            "usersessions.view_usersession",
+        ),
+        _cap(
+            "accounts.manage",
+            "Deactivate or reactivate accounts, correct names and e-mail addresses.",
+            "accounts.view_user",
+            "accounts.change_user",
+            "account.view_emailaddress",
+            "account.change_emailaddress",
+        ),
+        _cap(
+            "accounts.security",
+            "See login lockouts and lift them; see and revoke access tokens.",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accessfailurelog",
+            "accounts.view_personalaccesstoken",
+            "accounts.change_personalaccesstoken",
+        ),
+        _cap(
+            "roles.manage",
+            "Grant and remove staff roles.",
+            "auth.view_group",
+            "accounts.view_user",
+            "accounts.change_user",
+        ),
+        _cap("payments.view", "See payment details, wallets, journals and payouts."),
+        _cap("payouts.manage", "Approve, hold and reconcile payouts."),
+        _cap("identity.view", "See identity documents and verification submissions."),
+        _cap("verification.review", "Approve or reject verification submissions."),
+        _cap("content.moderate", "See reported content and hide or restore it."),
+        _cap("messages.read", "Read message content (only through a case that needs it)."),
+        _cap("disputes.mediate_assigned", "See and decide the disputes assigned to oneself."),
+        _cap("disputes.assign", "Assign disputes to mediators."),
+        _cap("audit.view", "Read the staff access log and enforcement history."),
+        _cap(
+            "integrations.manage",
+            "Configure third-party sign-in applications.",
+            "socialaccount.view_socialapp",
+            "socialaccount.add_socialapp",
+            "socialaccount.change_socialapp",
+        ),
+    )
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SUPPORT: frozenset({"accounts.view", "accounts.security"}),
+    Role.FINANCE: frozenset({"accounts.view", "payments.view", "payouts.manage"}),
+    Role.MODERATOR: frozenset(
+        {"accounts.view", "content.moderate", "identity.view", "verification.review"}
+    ),
+    Role.MEDIATOR: frozenset({"disputes.mediate_assigned"}),
+    Role.ADMIN: frozenset(
+        {
+            "accounts.view",
+            "accounts.manage",
+            "accounts.security",
+            "roles.manage",
+            "disputes.assign",
+            "audit.view",
+            "integrations.manage",
+        }
+    ),
+}
+
+
+def roles_of(user) -> frozenset[str]:
+    """The staff roles a user holds; an inactive or non-staff account holds none."""
+    if not (user.is_active and user.is_staff):
+        return frozenset()
+    cached = getattr(user, "_jiedan_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        user._jiedan_roles = cached
+    return cached
+
+
+def capabilities_of(user) -> frozenset[str]:
+    """Every capability granted by the user's roles; superusers hold all of them."""
+    if user.is_active and user.is_superuser:
+        return frozenset(CAPABILITIES)
+    return frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles_of(user)))
+
+
+def user_can(user, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return capability in capabilities_of(user)
+
+
+def permissions_of(user) -> frozenset[str]:
+    """Django ``app_label.codename`` permissions implied by the user's capabilities."""
+    return frozenset().union(*(CAPABILITIES[c].permissions for c in capabilities_of(user)))
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table, one row per capability and one column per role."""
+    header = "| capability | what it allows | " + " | ".join(Role.values) + " |"
+    rule = "|---|---|" + "---|" * len(Role.values)
+    rows = [
+        f"| `{cap.key}` | {cap.description} | "
+        + " | ".join("✔" if cap.key in ROLE_CAPABILITIES[role] else "—" for role in Role.values)
+        + " |"
+        for cap in CAPABILITIES.values()
+    ]
+    return "\n".join([header, rule, *rows]) + "\n"

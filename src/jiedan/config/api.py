@@ -1,0 +1,99 @@
+"""The JSON API at /api/v1/: routers from each app, one error shape for every failure.
+
+Every error body is ``{"code": "...", "message": "..."}`` (validation errors add ``details``),
+with the HTTP status that fits, and the message in the caller's language.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from jiedan.accounts.api import router as accounts_router
+from jiedan.accounts.api_auth import DEFAULT_AUTH
+from jiedan.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Jiedan API",
+    version="1",
+    description="Jiedan (接单) marketplace API. Errors are always {code, message}.",
+    urls_namespace="api-v1",
+    auth=DEFAULT_AUTH,
+    docs_url="/docs",
+)
+api.add_router("/", accounts_router)
+
+
+def error_response(request, status: int, code: str, message, **extra):
+    return api.create_response(
+        request, {"code": code, "message": str(message), **extra}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    response = error_response(request, exc.status, exc.code, exc.message)
+    if retry_after := getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    details = [
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return error_response(
+        request, 422, "validation_error", _("Some of the input is not valid."), details=details
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return error_response(
+        request, 401, "not_authenticated", _("Sign in or send a valid access token.")
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request, exc):
+    return error_response(
+        request, 403, "permission_denied", _("You do not have permission to do this.")
+    )
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_permission_denied(request, exc):
+    return error_response(
+        request, 403, "permission_denied", _("You do not have permission to do this.")
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {
+        400: "bad_request",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+    }
+    return error_response(
+        request, exc.status_code, codes.get(exc.status_code, "error"), exc.message
+    )
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("Unhandled API error", exc_info=exc)
+    return error_response(request, 500, "server_error", _("Something went wrong on our side."))

@@ -1,0 +1,31 @@
+"""Root URLs. Human pages live under a language prefix (/zh-hans/, /en/); machine URLs do not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jiedan.web import views as web_views
+from jiedan.web.sitemaps import SITEMAPS
+
+from .api import api
+
+handler404 = "jiedan.web.views.page_not_found"
+handler500 = "jiedan.web.views.server_error"
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("robots.txt", web_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("jiedan.accounts.urls")),
+    path("", include("jiedan.web.urls")),
+)

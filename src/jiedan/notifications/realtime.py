@@ -1,0 +1,24 @@
+"""The live channel to each signed-in person: one channel-layer group per user.
+
+Domain code pushes with ``user_event_push``; it is sent after the surrounding transaction
+commits, so nobody is told about something that was then rolled back.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def user_event_push(*, user_id: int, event: str, data: dict) -> None:
+    """Deliver ``{"event": ..., "data": ...}`` to every open socket of the user, after commit."""
+
+    def send():
+        async_to_sync(get_channel_layer().group_send)(
+            user_group(user_id), {"type": "user.event", "event": event, "data": data}
+        )
+
+    transaction.on_commit(send)

@@ -1,0 +1,92 @@
+"""Public pages, dashboards, health probes and error pages."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from .selectors import service_status
+
+
+def landing(request):
+    return render(request, "web/landing.html")
+
+
+def fees(request):
+    return render(request, "web/fees.html")
+
+
+@login_required
+def dashboard(request):
+    """The home of a signed-in person, laid out for the mode they are working in."""
+    user = request.user
+    checklist = [
+        {
+            "done": EmailAddress.objects.filter(user=user, verified=True).exists(),
+            "label": _("Confirm your e-mail address"),
+            "url": reverse("account_email"),
+        },
+        {
+            "done": bool(user.display_name),
+            "label": _("Choose the name others will see"),
+            "url": reverse("accounts:settings"),
+        },
+        {
+            "done": is_mfa_enabled(user),
+            "label": _("Protect your account with two-factor authentication"),
+            "url": reverse("mfa_index"),
+        },
+    ]
+    template = f"web/dashboard_{user.mode}.html"
+    return render(request, template, {"checklist": checklist})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness: the process answers. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Readiness: the database (and Redis when configured) answer; 503 otherwise."""
+    checks = service_status()
+    ready = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /*/account/",
+        "Disallow: /*/accounts/",
+        "Disallow: /*/dashboard/",
+        f"Sitemap: {request.scheme}://{request.get_host()}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        message = _("Something went wrong on our side.")
+        return JsonResponse({"code": "server_error", "message": message}, status=500)
+    return render(request, "web/500.html", status=500)
