@@ -55,10 +55,8 @@ format: install ## Apply ruff's fixes and formatting
 
 .PHONY: messages
 messages: install ## Refresh the translation catalogues after changing strings
-	cd src/jiedan && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location \
-		--ignore 'static/*' --ignore '*/static/*'
-	cd src/jiedan && ../../$(BIN)/python ../../manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete --no-location \
-		--ignore 'static/web/htmx.min.js'
+	cd src/jiedan && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans --no-obsolete --no-location \
+		--ignore '*/static/*'
 	cd src/jiedan && ../../$(BIN)/python ../../manage.py compilemessages
 
 .PHONY: check-deploy

@@ -45,7 +45,7 @@ def mode_switch(request):
     if form.is_valid():
         services.user_mode_switch(user=request.user, mode=form.cleaned_data["mode"])
         label = request.user.get_mode_display()
-        messages.success(request, _("You are now working as a %(mode)s.") % {"mode": label})
+        messages.success(request, _("Switched to %(mode)s mode.") % {"mode": label})
     return redirect("web:dashboard")
 
 

@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, env
+from .base import CACHES, DATABASES, STATIC_ROOT, env
 
 JIEDAN_ENVIRONMENT = "test"
 DEBUG = False
@@ -23,4 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     }
 if "KEY_PREFIX" in CACHES["default"]:
     CACHES["default"]["KEY_PREFIX"] = f"jiedan-test-{os.getpid()}"
-MEDIA_ROOT = env("JIEDAN_TEST_MEDIA_ROOT", default="/tmp/jiedan-test-media")  # noqa: S108
+MEDIA_ROOT = env("JIEDAN_TEST_MEDIA_ROOT", default=str(STATIC_ROOT.parent / "test-media"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
