@@ -35,10 +35,21 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "freelancer.emma@demo.jiedan.local", "Emma Clarke · Translator", User.Mode.FREELANCER, "en"
     ),
-    *[
-        DemoAccount(f"{role}@demo.jiedan.local", f"Demo {role.label}", User.Mode.CLIENT, "en", role)
-        for role in Role
-    ],
+    DemoAccount(
+        "support@demo.jiedan.local", "周晓 · Support", User.Mode.CLIENT, "zh-hans", Role.SUPPORT
+    ),
+    DemoAccount(
+        "finance@demo.jiedan.local", "吴敏 · Finance", User.Mode.CLIENT, "zh-hans", Role.FINANCE
+    ),
+    DemoAccount(
+        "moderator@demo.jiedan.local", "Sam Lin · Moderator", User.Mode.CLIENT, "en", Role.MODERATOR
+    ),
+    DemoAccount(
+        "mediator@demo.jiedan.local", "赵律 · Mediator", User.Mode.CLIENT, "zh-hans", Role.MEDIATOR
+    ),
+    DemoAccount(
+        "admin@demo.jiedan.local", "Alex Admin · 管理员", User.Mode.CLIENT, "en", Role.ADMIN
+    ),
 ]
 
 
