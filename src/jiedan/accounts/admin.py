@@ -7,6 +7,7 @@ and nobody can tick individual Django permissions (the matrix is the only source
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -50,12 +51,34 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups"]
 
     def get_readonly_fields(self, request, obj=None):
+        """Who may edit what on an account page.
+
+        - Staff roles change only by someone holding ``roles.manage``, and never their own.
+        - Another staff member's identity (e-mail, name, status) changes only by a superuser.
+        - ``is_superuser`` changes only by a superuser.
+        """
         fields = list(super().get_readonly_fields(request, obj))
-        if not roles.user_can(request.user, "roles.manage"):
+        actor = request.user
+        if not roles.user_can(actor, "roles.manage") or (obj is not None and obj.pk == actor.pk):
             fields += ["is_staff", "is_superuser", "groups"]
-        if not request.user.is_superuser:
+        if not actor.is_superuser:
             fields.append("is_superuser")
-        return fields
+            if obj is not None and obj.is_staff:
+                fields += ["email", "display_name", "mode", "language", "is_active"]
+        return list(dict.fromkeys(fields))
+
+    def user_change_password(self, request, id, form_url=""):
+        """Only superusers set passwords; staff send people a reset link instead."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser may edit a superuser: otherwise holding ``accounts.manage`` would be
+        # enough to take one over (change its e-mail address or password) and gain everything.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -79,6 +102,12 @@ class PersonalAccessTokenAdmin(admin.ModelAdmin):
         "last_used_at",
     ]
     fields = [*readonly_fields, "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Revocation is final: a revoked secret may have leaked, so it must never work again.
+        if obj is not None and obj.revoked_at is not None:
+            return [*self.readonly_fields, "revoked_at"]
+        return self.readonly_fields
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from jiedan.core.errors import PermissionDenied
 
@@ -51,7 +51,7 @@ def token_list(request):
 def token_create(request, payload: TokenCreateIn):
     """Create a token from a signed-in browser session. Tokens cannot mint tokens."""
     issued = services.access_token_create(user=request.user, **payload.dict())
-    return 201, _issued(issued)
+    return Status(201, _issued(issued))
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
@@ -65,5 +65,6 @@ def token_revoke(request, token_id: int):
 @router.post("/auth/token", response={201: TokenIssuedOut}, auth=None)
 def sign_in(request, payload: SignInIn):
     """Exchange e-mail, password and (when enabled) a TOTP or recovery code for a token."""
-    issued = services.api_sign_in(request=request, **payload.dict())
-    return 201, _issued(issued)
+    fields = payload.dict()
+    issued = services.api_sign_in(request=request, token_name=fields.pop("name"), **fields)
+    return Status(201, _issued(issued))

@@ -38,6 +38,14 @@ class AccessTokenAuth(HttpBearer):
 class BrowserSessionAuth(SessionAuth):
     """The signed-in browser session; unsafe methods need the CSRF token."""
 
+    def __call__(self, request):
+        # Without a signed-in session there is nothing for CSRF to protect: answer "not
+        # authenticated" (401) rather than a CSRF failure (403), so an API client whose token
+        # expired or was revoked knows to sign in again.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:

@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import PersonalAccessToken, User
 
@@ -25,5 +26,6 @@ def access_token_by_secret(secret: str) -> PersonalAccessToken | None:
 
 
 def access_tokens_of(*, user: User) -> QuerySet[PersonalAccessToken]:
-    """A user's tokens that have not been revoked, newest first."""
-    return PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True)
+    """A user's live tokens (neither revoked nor expired), newest first."""
+    not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    return PersonalAccessToken.objects.filter(not_expired, user=user, revoked_at__isnull=True)

@@ -8,8 +8,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,8 +135,9 @@ def api_sign_in(
 ) -> IssuedToken:
     """Exchange e-mail, password (and a second factor when enabled) for an access token.
 
-    Rate-limited per client address and per e-mail; failures count towards the same
-    lockout as the web login (django-axes). The e-mail must be verified.
+    Rate-limited per client address and per e-mail; wrong passwords and wrong codes count
+    towards the same lockout as the web login (django-axes), and a success clears them.
+    The e-mail must be verified.
     """
     ip = request.META.get("REMOTE_ADDR", "")
     ratelimit_hit(scope="api.sign_in.ip", key=ip, rate=settings.API_TOKEN_RATE_LIMIT)
@@ -152,7 +155,10 @@ def api_sign_in(
                 _("Enter the code from your authenticator app."), code="second_factor_required"
             )
         if not _second_factor_ok(user, otp.strip()):
+            # Counted like a wrong password, so guessing codes ends in the same lockout.
+            user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
             raise NotAuthenticated(_("The authentication code is wrong."), code="bad_second_factor")
+    axes_reset(username=user.email)
     return access_token_create(
         user=user, name=token_name, scopes=scopes, expires_in_days=expires_in_days
     )

@@ -34,7 +34,10 @@ def account_settings(request):
                 response = redirect("accounts:settings")
                 response.set_cookie("django_language", user.language, samesite="Lax")
                 return response
-            return redirect("accounts:settings")
+            response = redirect("accounts:settings")
+            # "Follow my browser": forget a language chosen earlier, or it would still apply.
+            response.delete_cookie("django_language", samesite="Lax")
+            return response
     return render(request, "accounts/settings.html", {"form": form})
 
 
@@ -46,6 +49,8 @@ def mode_switch(request):
         services.user_mode_switch(user=request.user, mode=form.cleaned_data["mode"])
         label = request.user.get_mode_display()
         messages.success(request, _("Switched to %(mode)s mode.") % {"mode": label})
+    else:
+        messages.error(request, _("Unknown mode."))
     return redirect("web:dashboard")
 
 

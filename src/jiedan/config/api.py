@@ -82,15 +82,16 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    codes = {
-        400: "bad_request",
-        403: "permission_denied",
-        404: "not_found",
-        405: "method_not_allowed",
-    }
-    return error_response(
-        request, exc.status_code, codes.get(exc.status_code, "error"), exc.message
-    )
+    """ninja's own errors, such as an unreadable body (400) or a failed CSRF check (403)."""
+    if exc.status_code == 403 and "csrf" in str(exc.message).lower():
+        message = _("The CSRF token is missing or wrong. Reload the page and try again.")
+        return error_response(request, 403, "csrf_failed", message)
+    if exc.status_code == 400:
+        message = _("The request body could not be read. Send valid JSON.")
+        return error_response(request, 400, "bad_request", message)
+    codes = {403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(exc.status_code, "error")
+    return error_response(request, exc.status_code, code, exc.message)
 
 
 @api.exception_handler(Exception)

@@ -169,7 +169,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[接单 Jiedan] "
 ACCOUNT_ADAPTER = "jiedan.accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Above the axes limit (5), so a lockout always shows the lockout page.
+    "login_failed": "20/m/ip,10/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
