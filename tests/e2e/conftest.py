@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse the
-# ORM calls the tests make (fixtures, assertions on the database) from "an async context".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts" / "e2e"
 
@@ -29,8 +25,14 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One chromium for the browser tests, closed when they are done.
+
+    Playwright's sync API parks an asyncio loop on this thread while it is open, so Django
+    would refuse the ORM calls the tests make (fixtures, assertions) as coming from "an async
+    context". That is allowed only while the browser is open, never for the rest of the suite.
+    """
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail(
@@ -40,12 +42,16 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from jiedan.web import views as web_views
 from jiedan.web.sitemaps import SITEMAPS
@@ -19,7 +18,7 @@ urlpatterns = [
     path("readyz", web_views.readyz, name="readyz"),
     path("robots.txt", web_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

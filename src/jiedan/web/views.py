@@ -1,14 +1,18 @@
 """Public pages, dashboards, health probes and error pages."""
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from .selectors import service_status
 
@@ -44,6 +48,20 @@ def dashboard(request):
     ]
     template = f"web/dashboard_{user.mode}.html"
     return render(request, template, {"checklist": checklist})
+
+
+def set_language(request):
+    """Django's ``set_language``, translating ``next`` from the language of its own prefix.
+
+    Django resolves ``next`` in the language active for /i18n/setlang/ (cookie, else browser),
+    so a Chinese browser switching /en/fees/ to Chinese would stay on /en/fees/.
+    """
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    page_language = translation.get_language_from_path(urlsplit(next_url).path)
+    if page_language:
+        with translation.override(page_language):
+            return django_set_language(request)
+    return django_set_language(request)
 
 
 @require_GET
