@@ -17,6 +17,7 @@ def _production_environment(tmp_path, **overrides):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "jiedan.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
     }
     variables.update(overrides)
     return clean_environment(tmp_path, PRODUCTION, **variables)

@@ -197,6 +197,10 @@ def test_local_settings_run_in_debug_on_the_loopback(load_settings):
 
 
 PRODUCTION = "jiedan.config.settings.production"
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "postgres://jiedan@db.example.org/jiedan",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
+}
 
 
 def test_production_ignores_debug_from_the_environment(load_settings):
@@ -204,6 +208,7 @@ def test_production_ignores_debug_from_the_environment(load_settings):
     production = load_settings(
         "result = [settings.DEBUG, settings.JIEDAN_ENVIRONMENT, settings.ALLOWED_HOSTS]",
         settings_module=PRODUCTION,
+        **PRODUCTION_SERVICES,
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="jiedan.example.org",
         DEBUG="true",
@@ -223,6 +228,7 @@ result = {
 }
 """,
         settings_module=PRODUCTION,
+        **PRODUCTION_SERVICES,
         SECRET_KEY="x" * 60,
     )
     assert production == {
@@ -233,8 +239,11 @@ result = {
     }
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    # when production settings are loaded with no SECRET_KEY in the environment
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_a_required_variable(tmp_path, missing):
+    # when production settings are loaded with one required variable absent
+    required = {**PRODUCTION_SERVICES, "SECRET_KEY": "x" * 60}
+    del required[missing]
     completed = subprocess.run(
         [
             sys.executable,
@@ -245,7 +254,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
             "except ImproperlyConfigured as error:\n    print('refused:', error)\n"
             "else:\n    print('started')\n",
         ],
-        env=clean_environment(tmp_path, PRODUCTION, ALLOWED_HOSTS="jiedan.example.org"),
+        env=clean_environment(tmp_path, PRODUCTION, ALLOWED_HOSTS="jiedan.example.org", **required),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -255,7 +264,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     # then they refuse, naming the missing variable
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("refused:"), completed.stdout
-    assert "SECRET_KEY" in completed.stdout
+    assert missing in completed.stdout
 
 
 def test_test_settings_keep_mail_in_memory(load_settings):

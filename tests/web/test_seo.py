@@ -120,8 +120,19 @@ def test_every_page_in_the_sitemap_answers(client, db, language, path):
 def test_public_page_names_its_translations(client, db, language, path):
     # when a public page is opened in a language
     page = page_text(client.get(f"/{language}/{path}"))
-    # then its head links the same page in every language, by absolute URL
+    # then its head links the same page in every language, by absolute URL, plus the
+    # unprefixed address that sends each visitor to their own language
     assert alternates_of(page) == {
         "zh-hans": f"http://testserver/zh-hans/{path}",
         "en": f"http://testserver/en/{path}",
+        "x-default": f"http://testserver/{path}",
     }
+    assert f'<link rel="canonical" href="http://testserver/{language}/{path}">' in page
+
+
+def test_page_links_leave_the_query_string_out(client, db):
+    # when a page is opened with a query string
+    page = page_text(client.get("/en/accounts/login/?next=/en/dashboard/"))
+    # then its canonical and alternate links name the page alone
+    assert '<link rel="canonical" href="http://testserver/en/accounts/login/">' in page
+    assert "next=" not in "".join(alternates_of(page).values())

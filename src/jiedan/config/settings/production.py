@@ -9,6 +9,11 @@ from .base import STORAGES, env
 JIEDAN_ENVIRONMENT = "production"
 DEBUG = False
 
+# Several web processes need one shared database, cache, channel layer and broker: refuse to
+# start on the embedded fallbacks (SQLite, in-process memory) instead of degrading silently.
+for _required in ("DATABASE_URL", "REDIS_URL"):
+    env.str(_required)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

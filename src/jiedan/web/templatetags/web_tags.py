@@ -1,13 +1,27 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def language_alternates(context) -> list[tuple[str, str]]:
-    """``(language code, absolute URL)`` of the current page in every language."""
+def language_alternates(context) -> dict:
+    """Absolute URLs of the current page: ``canonical`` (this language, no query string),
+    ``alternates`` as ``(language code, URL)`` for every language, and ``x_default`` (the
+    unprefixed address, which redirects each visitor to their own language)."""
     request = context["request"]
-    url = request.build_absolute_uri()
-    return [(code, translate_url(url, code)) for code, _name in settings.LANGUAGES]
+    page = request.build_absolute_uri(request.path)
+    current = get_language()
+    prefix = f"/{current}/"
+    x_default = (
+        request.build_absolute_uri("/" + request.path[len(prefix) :])
+        if request.path.startswith(prefix)
+        else page
+    )
+    return {
+        "canonical": page,
+        "alternates": [(code, translate_url(page, code)) for code, _name in settings.LANGUAGES],
+        "x_default": x_default,
+    }
