@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_TEST_PACKAGES := chromium fonts-noto-cjk gettext
-export DJANGO_SETTINGS_MODULE ?= jiedan.config.settings.local
 
 .DEFAULT_GOAL := help
 

@@ -1,7 +1,6 @@
-"""allauth adapters: keep the chosen language on the account and in every e-mail."""
+"""allauth adapter: keep the chosen language on the account and in every e-mail."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
@@ -20,7 +19,3 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "language", "") or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
-
-
-class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Third-party sign-in: providers appear only when their keys are configured."""

@@ -179,7 +179,6 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Jiedan 接单"
 # Sessions are recorded at sign-in; tracking every request would write on every page view.
 USERSESSIONS_TRACK_ACTIVITY = False
-SOCIALACCOUNT_ADAPTER = "jiedan.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = {}
 for _provider in ("github", "google", "weixin"):
