@@ -62,7 +62,7 @@ messages: install ## Refresh the translation catalogues after changing strings
 check-deploy: install ## Run Django's deployment checks against the production settings
 	DJANGO_SETTINGS_MODULE=jiedan.config.settings.production SECRET_KEY=$$(openssl rand -hex 40) \
 		ALLOWED_HOSTS=jiedan.example.org DATABASE_URL=postgres://jiedan@db.invalid/jiedan \
-		REDIS_URL=redis://redis.invalid:6379/0 \
+		REDIS_URL=redis://redis.invalid:6379/0 FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 .PHONY: clean

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.config.conftest import REPO, clean_environment
 
@@ -18,6 +19,7 @@ def _production_environment(tmp_path, **overrides):
         "ALLOWED_HOSTS": "jiedan.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
     variables.update(overrides)
     return clean_environment(tmp_path, PRODUCTION, **variables)

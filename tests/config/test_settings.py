@@ -200,6 +200,7 @@ PRODUCTION = "jiedan.config.settings.production"
 PRODUCTION_SERVICES = {
     "DATABASE_URL": "postgres://jiedan@db.example.org/jiedan",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "9b3M2v7kJc0Yt5mF1Xw8q4Ls6Rn0Pz2Ea7Hd3Ug5Vy4=",
 }
 
 
@@ -239,7 +240,9 @@ result = {
     }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"]
+)
 def test_production_refuses_to_start_without_a_required_variable(tmp_path, missing):
     # when production settings are loaded with one required variable absent
     required = {**PRODUCTION_SERVICES, "SECRET_KEY": "x" * 60}

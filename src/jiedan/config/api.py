@@ -14,7 +14,11 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 
 from jiedan.accounts.api import router as accounts_router
 from jiedan.accounts.api_auth import DEFAULT_AUTH
+from jiedan.catalog.api import router as catalog_router
 from jiedan.core.errors import DomainError
+from jiedan.profiles.api import router as profiles_router
+from jiedan.taxonomy.api import router as taxonomy_router
+from jiedan.verification.api import router as verification_router
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,10 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", accounts_router)
+api.add_router("/taxonomy", taxonomy_router)
+api.add_router("/profiles", profiles_router)
+api.add_router("/services", catalog_router)
+api.add_router("/verification", verification_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

@@ -26,5 +26,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("jiedan.accounts.urls")),
+    path("skills/", include("jiedan.taxonomy.urls")),
+    path("", include("jiedan.profiles.urls")),
+    path("services/", include("jiedan.catalog.urls")),
+    path("verification/", include("jiedan.verification.urls")),
     path("", include("jiedan.web.urls")),
 )

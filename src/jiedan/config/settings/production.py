@@ -11,7 +11,7 @@ DEBUG = False
 
 # Several web processes need one shared database, cache, channel layer and broker: refuse to
 # start on the embedded fallbacks (SQLite, in-process memory) instead of degrading silently.
-for _required in ("DATABASE_URL", "REDIS_URL"):
+for _required in ("DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"):
     env.str(_required)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

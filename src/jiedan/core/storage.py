@@ -1,0 +1,14 @@
+"""Private file storage: files only their owner (or authorised staff) may fetch.
+
+Public media (avatars, watermarked previews) use the default storage. Private files (portfolio
+originals, identity documents) use ``STORAGES["private"]`` — a folder outside ``MEDIA_ROOT``
+locally, a non-public prefix with short-lived signed URLs on S3 — and are served only through
+views that check access.
+"""
+
+from django.core.files.storage import storages
+
+
+def private_storage():
+    """For ``FileField(storage=private_storage)``: resolved per use, so tests can redirect it."""
+    return storages["private"]
