@@ -35,10 +35,14 @@ def test_placeholders_survive_translation():
     # given every entry with %(name)s placeholders
     pattern = re.compile(r"%\((\w+)\)s|%%")
     # then each translation keeps exactly the same placeholders
+    def placeholders(text):
+        return sorted(set(pattern.findall(text)))
+
     mismatched = [
         e.msgid
         for e in _entries()
-        if sorted(pattern.findall(e.msgid)) != sorted(pattern.findall(e.msgstr))
+        for translation in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr])
+        if placeholders(e.msgid_plural or e.msgid) != placeholders(translation)
     ]
     assert mismatched == []
 
@@ -48,7 +52,15 @@ def test_compiled_catalogue_matches_source():
     with open(CATALOGUE.with_suffix(".mo"), "rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     # then every source entry compiles to its translation (run `make messages` if not)
-    stale = [e.msgid for e in _entries() if compiled.gettext(e.msgid) != e.msgstr]
+    stale = [
+        e.msgid
+        for e in _entries()
+        if (
+            compiled.ngettext(e.msgid, e.msgid_plural, 1) != e.msgstr_plural[0]
+            if e.msgid_plural
+            else compiled.gettext(e.msgid) != e.msgstr
+        )
+    ]
     assert stale == []
 
 

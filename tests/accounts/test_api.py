@@ -213,7 +213,7 @@ def test_malformed_json_is_a_bad_request_in_the_callers_language(client, user, w
     )
     # then it is a 400 with a translated message, and nothing changes
     body = _assert_error(response, 400, "bad_request")
-    assert body["message"] == "无法读取请求内容，请发送有效的 JSON。"  # noqa: RUF001
+    assert body["message"] == "无法读取请求内容，请发送有效的 JSON。"
     assert mode_of(user) == "client"
 
 

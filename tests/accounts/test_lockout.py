@@ -72,7 +72,7 @@ def test_lockout_page_is_in_chinese_on_the_chinese_site(client, settings, user):
     page = response.content.decode()
     assert "账户暂时锁定" in page
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    assert f"登录失败次数过多。为了你的安全，该账户已锁定 {minutes} 分钟。" in page  # noqa: RUF001
+    assert f"登录失败次数过多。为了你的安全，该账户已锁定 {minutes} 分钟。" in page
 
 
 def test_lockout_counts_by_account_in_any_letter_case(client, settings, user, password):

@@ -56,3 +56,11 @@ class BrowserSessionAuth(SessionAuth):
 token_auth = AccessTokenAuth()
 session_auth = BrowserSessionAuth()
 DEFAULT_AUTH = [token_auth, session_auth]
+
+
+def anonymous_allowed(request):
+    """Last in an auth list: lets the request through as whoever it is (maybe nobody)."""
+    return request.user
+
+
+OPTIONAL_AUTH = [token_auth, session_auth, anonymous_allowed]

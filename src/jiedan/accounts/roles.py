@@ -45,10 +45,13 @@ CAPABILITIES: dict[str, Capability] = {
     for c in (
         _cap(
             "accounts.view",
-            "See accounts: e-mail, display name, mode, status, sign-in history.",
+            "See accounts and profiles: e-mail, name, mode, status, sign-in history (not contacts).",
             "accounts.view_user",
             "account.view_emailaddress",
             "usersessions.view_usersession",
+            "profiles.view_freelancerprofile",
+            "profiles.view_clientprofile",
+            "profiles.view_portfolioitem",
         ),
         _cap(
             "accounts.manage",

@@ -10,5 +10,6 @@ from django.core.files.storage import storages
 
 
 def private_storage():
-    """For ``FileField(storage=private_storage)``: resolved per use, so tests can redirect it."""
+    """For ``FileField(storage=private_storage)``: a callable keeps the deploy's storage choice
+    out of migrations (Django resolves it once, when models load)."""
     return storages["private"]

@@ -1,3 +1,121 @@
+"""Profiles API: public freelancer and client profiles; the owner's own profile."""
+
 from ninja import Router
 
+from jiedan.accounts.api_auth import OPTIONAL_AUTH
+
+from . import selectors, services
+from .models import ClientProfile, FreelancerProfile
+from .schemas import (
+    ClientProfileOut,
+    FreelancerProfileOut,
+    OwnProfileOut,
+    ProfileDetailsIn,
+    SkillsIn,
+)
+
 router = Router(tags=["profiles"])
+
+
+def _skill(skill) -> dict:
+    return {"id": skill.pk, "slug": skill.slug, "name": skill.name}
+
+
+def _public(profile: FreelancerProfile) -> dict:
+    """What anyone allowed to see the profile gets: never contact details or originals."""
+    return {
+        "user_id": profile.user_id,
+        "name": profile.user.get_short_name(),
+        "headline": profile.headline,
+        "bio": profile.bio,
+        "avatar_url": profile.avatar.url if profile.avatar else None,
+        "hourly_rate": profile.hourly_rate,
+        "currency": profile.currency,
+        "languages": profile.languages,
+        "city": profile.city,
+        "service_mode": profile.service_mode,
+        "service_radius_km": profile.service_radius_km,
+        "availability": profile.availability,
+        "years_experience": profile.years_experience,
+        "skills": [_skill(entry.skill) for entry in profile.profileskill_set.all()],
+        "certifications": [
+            {"name": c.name, "issuer": c.issuer, "year": c.year, "url": c.url}
+            for c in profile.certifications.all()
+        ],
+        "portfolio": [
+            {
+                "id": item.pk,
+                "title": item.title,
+                "challenge": item.challenge,
+                "solution": item.solution,
+                "result": item.result,
+                "category": item.category.name if item.category else None,
+                "skills": [_skill(skill) for skill in item.skills.all()],
+                "files": [
+                    {
+                        "id": f.pk,
+                        "kind": f.kind,
+                        "preview_url": f.preview.url if f.preview else None,
+                    }
+                    for f in item.files.all()
+                ],
+            }
+            for item in profile.portfolio_items.all()
+        ],
+        "updated_at": profile.updated_at,
+    }
+
+
+def _own(user) -> dict:
+    services.freelancer_profile_ensure(user=user)
+    profile = selectors.freelancer_profile_of(user=user)
+    completeness = selectors.profile_completeness(profile)
+    return {
+        **_public(profile),
+        "visibility": profile.visibility,
+        "allow_promotion": profile.allow_promotion,
+        "contacts": selectors.contacts_of(profile),
+        "completeness": completeness.percent,
+        "next_steps": [
+            {"label": str(s.label), "done": s.done, "weight": s.weight}
+            for s in completeness.next_steps
+        ],
+    }
+
+
+@router.get("/freelancers/{user_id}", response=FreelancerProfileOut, auth=OPTIONAL_AUTH)
+def freelancer_detail(request, user_id: int):
+    """A freelancer's profile, if its visibility lets the caller see it (else 404)."""
+    return _public(selectors.freelancer_profile_for_viewer(user_id=user_id, viewer=request.user))
+
+
+@router.get("/me", response=OwnProfileOut)
+def own_profile(request):
+    return _own(request.user)
+
+
+@router.put("/me", response=OwnProfileOut)
+def own_profile_update(request, payload: ProfileDetailsIn):
+    services.freelancer_profile_update(
+        user=request.user, details=services.ProfileDetails(**payload.dict())
+    )
+    return _own(request.user)
+
+
+@router.put("/me/skills", response=OwnProfileOut)
+def own_skills_set(request, payload: SkillsIn):
+    services.freelancer_skills_set(user=request.user, skill_ids=payload.skill_ids)
+    return _own(request.user)
+
+
+@router.get("/clients/{user_id}", response=ClientProfileOut, auth=OPTIONAL_AUTH)
+def client_detail(request, user_id: int):
+    profile: ClientProfile = selectors.client_profile_for_viewer(user_id=user_id)
+    return {
+        "user_id": profile.user_id,
+        "name": str(profile),
+        "about": profile.about,
+        "city": profile.city,
+        "website": profile.website,
+        "member_since": profile.user.date_joined,
+    }
