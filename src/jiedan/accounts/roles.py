@@ -45,7 +45,7 @@ CAPABILITIES: dict[str, Capability] = {
     for c in (
         _cap(
             "accounts.view",
-            "See accounts and profiles: e-mail, name, mode, status, sign-in history (not contacts).",
+            "See accounts and profiles: e-mail, name, status, sign-ins (never contact details).",
             "accounts.view_user",
             "account.view_emailaddress",
             "usersessions.view_usersession",
