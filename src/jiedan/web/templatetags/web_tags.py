@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from jiedan.core.money import money_display
+
 register = template.Library()
 
 
@@ -25,3 +27,11 @@ def language_alternates(context) -> dict:
         "alternates": [(code, translate_url(page, code)) for code, _name in settings.LANGUAGES],
         "x_default": x_default,
     }
+
+
+@register.filter
+def money(amount, currency: str) -> str:
+    """``{{ amount|money:currency }}`` → ``¥1,234.50``, through the one money formatter."""
+    if amount in (None, ""):
+        return ""
+    return money_display(amount, currency)
