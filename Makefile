@@ -25,6 +25,7 @@ install: $(BIN)/.installed ## Create the virtualenv and install Jiedan with its 
 .PHONY: run
 run: install ## Migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py skilltests_load
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving Jiedan (HTTP and websockets) on http://$(HOST):$(PORT)/ — Ctrl+C stops."
 	$(BIN)/uvicorn jiedan.config.asgi:application --host $(HOST) --port $(PORT) --lifespan off --reload --reload-dir src

@@ -1,7 +1,17 @@
+import shutil
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import PASSWORD, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_test_files():
+    """Uploaded files of the whole run live in one temporary folder, removed at the end."""
+    yield
+    shutil.rmtree(settings.TEST_FILES_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

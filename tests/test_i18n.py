@@ -34,6 +34,7 @@ def test_every_catalogue_entry_is_translated_and_not_fuzzy():
 def test_placeholders_survive_translation():
     # given every entry with %(name)s placeholders
     pattern = re.compile(r"%\((\w+)\)s|%%")
+
     # then each translation keeps exactly the same placeholders
     def placeholders(text):
         return sorted(set(pattern.findall(text)))

@@ -29,6 +29,7 @@ EXPECTED = {
     "disputes.assign": {"admin"},
     "audit.view": {"admin"},
     "integrations.manage": {"admin"},
+    "taxonomy.manage": {"moderator", "admin"},
 }
 
 EXPECTED_BY_ROLE = {role: {c for c, held in EXPECTED.items() if role in held} for role in ROLES}
@@ -56,6 +57,10 @@ EXPECTED_PERMISSIONS = {
         "accounts.view_user": True,
         "accounts.change_user": False,
         "accounts.view_personalaccesstoken": False,
+        "taxonomy.change_skill": True,
+        "taxonomy.delete_skill": False,
+        "verification.view_identitysubmission": True,
+        "catalog.view_service": True,
     },
     "mediator": {
         "accounts.view_user": False,

@@ -6,10 +6,17 @@ locally, a non-public prefix with short-lived signed URLs on S3 — and are serv
 views that check access.
 """
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 
 
 def private_storage():
     """For ``FileField(storage=private_storage)``: a callable keeps the deploy's storage choice
     out of migrations (Django resolves it once, when models load)."""
     return storages["private"]
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local private storage: files have no URL at all, only access-checked views serve them."""
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; serve them through a view")

@@ -28,6 +28,11 @@ def can_view_profile(profile: FreelancerProfile, viewer) -> bool:
     return profile.visibility == Visibility.SIGNED_IN and bool(viewer and viewer.is_authenticated)
 
 
+def public_freelancer_profiles():
+    """Profiles anyone (and any search engine) may see."""
+    return FreelancerProfile.objects.filter(visibility=Visibility.PUBLIC, user__is_active=True)
+
+
 def _profile_queryset():
     return FreelancerProfile.objects.select_related("user").prefetch_related(
         Prefetch(

@@ -3,6 +3,11 @@
 Shipped as data (``taxonomy/data/taxonomy.json``, loaded by migration and by
 ``manage.py taxonomy_load``) and editable by admins. Search, profiles, services and matching
 all refer to these rows.
+
+Every row carries ``updated_at``: the in-memory lookup index (``lookup.py``) compares the row
+counts, highest ids and latest ``updated_at`` of the three tables to notice any change, from
+any process. Code that writes with ``QuerySet.update()`` or ``bulk_update()`` (which skip
+``auto_now``) must set ``updated_at`` itself.
 """
 
 from django.db import models
@@ -19,6 +24,7 @@ class Category(models.Model):
     is_local_service = models.BooleanField(
         _("local service"), default=False, help_text=_("Done in person, within a service radius.")
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("category")
@@ -44,6 +50,7 @@ class Skill(models.Model):
     related = models.ManyToManyField(
         "self", blank=True, symmetrical=True, verbose_name=_("related skills")
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("skill")
@@ -59,10 +66,12 @@ class Skill(models.Model):
 
 
 class SkillAlias(models.Model):
-    """Another way people say a skill (建站, web dev); stored normalised for lookup."""
+    """Another way people say a skill (建站, web dev); stored normalised for lookup
+    (``text.normalize_term``: NFKC, lower case, single spaces)."""
 
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(_("alias"), max_length=80)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("alias")

@@ -1,20 +1,64 @@
+"""sitemap.xml: the public pages, published services and public freelancer profiles, each in
+every language with its translations as alternates."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from jiedan.catalog.selectors import published_services
+from jiedan.profiles.selectors import public_freelancer_profiles
 
-class PublicPagesSitemap(Sitemap):
-    """Public pages in every language, each listing its translations as alternates."""
 
+class _Bilingual(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+
+class PublicPagesSitemap(_Bilingual):
     changefreq = "weekly"
 
     def items(self):
-        return ["web:landing", "web:fees", "account_signup", "account_login"]
+        return [
+            "web:landing",
+            "web:fees",
+            "catalog:browse",
+            "taxonomy:directory",
+            "account_signup",
+            "account_login",
+        ]
 
     def location(self, item):
         return reverse(item)
 
 
-SITEMAPS = {"pages": PublicPagesSitemap}
+class ServicesSitemap(_Bilingual):
+    changefreq = "daily"
+
+    def items(self):
+        return published_services().only("pk", "updated_at").order_by("pk")
+
+    def location(self, service):
+        return reverse("catalog:detail", args=[service.pk])
+
+    def lastmod(self, service):
+        return service.updated_at
+
+
+class FreelancersSitemap(_Bilingual):
+    changefreq = "weekly"
+
+    def items(self):
+        return public_freelancer_profiles().only("user_id", "updated_at").order_by("user_id")
+
+    def location(self, profile):
+        return reverse("profiles:freelancer_detail", args=[profile.user_id])
+
+    def lastmod(self, profile):
+        return profile.updated_at
+
+
+SITEMAPS = {
+    "pages": PublicPagesSitemap,
+    "services": ServicesSitemap,
+    "freelancers": FreelancersSitemap,
+}

@@ -236,8 +236,8 @@ if S3_BUCKET:
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     _private_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "jiedan.core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     }
 STORAGES = {
     "default": _media_storage,

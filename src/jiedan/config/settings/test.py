@@ -1,6 +1,8 @@
 """Test suite: SQLite unless ``DATABASE_URL`` is set, fast hashing, mail kept in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -33,9 +35,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     }
 if "KEY_PREFIX" in CACHES["default"]:
     CACHES["default"]["KEY_PREFIX"] = f"jiedan-test-{os.getpid()}"
-MEDIA_ROOT = env("JIEDAN_TEST_MEDIA_ROOT", default=str(STATIC_ROOT.parent / "test-media"))
-if STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
-    STORAGES["private"]["OPTIONS"]["location"] = f"{MEDIA_ROOT}-private"
+# Uploads go to a throwaway folder per test run (tests/conftest.py removes it at the end).
+TEST_FILES_ROOT = (
+    Path(tempfile.gettempdir()) / f"jiedan-test-files-{os.getpid()}-{os.urandom(4).hex()}"
+)
+MEDIA_ROOT = str(TEST_FILES_ROOT / "media")
+if STORAGES["private"]["BACKEND"].endswith("PrivateFileSystemStorage"):
+    STORAGES["private"]["OPTIONS"]["location"] = str(TEST_FILES_ROOT / "private")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
