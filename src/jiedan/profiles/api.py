@@ -17,14 +17,21 @@ from .schemas import (
 router = Router(tags=["profiles"])
 
 
-def _skill(skill) -> dict:
-    return {"id": skill.pk, "slug": skill.slug, "name": skill.name}
+def _skill(skill, verified: frozenset[int] = frozenset()) -> dict:
+    return {
+        "id": skill.pk,
+        "slug": skill.slug,
+        "name": skill.name,
+        "verified": skill.pk in verified,
+    }
 
 
 def _public(profile: FreelancerProfile) -> dict:
     """What anyone allowed to see the profile gets: never contact details or originals."""
+    badges = selectors.profile_badges(user_id=profile.user_id)
     return {
         "user_id": profile.user_id,
+        "identity_verified": badges.identity_verified,
         "name": profile.user.get_short_name(),
         "headline": profile.headline,
         "bio": profile.bio,
@@ -37,7 +44,10 @@ def _public(profile: FreelancerProfile) -> dict:
         "service_radius_km": profile.service_radius_km,
         "availability": profile.availability,
         "years_experience": profile.years_experience,
-        "skills": [_skill(entry.skill) for entry in profile.profileskill_set.all()],
+        "skills": [
+            _skill(entry.skill, badges.verified_skill_ids)
+            for entry in profile.profileskill_set.all()
+        ],
         "certifications": [
             {"name": c.name, "issuer": c.issuer, "year": c.year, "url": c.url}
             for c in profile.certifications.all()
@@ -113,6 +123,7 @@ def client_detail(request, user_id: int):
     profile: ClientProfile = selectors.client_profile_for_viewer(user_id=user_id)
     return {
         "user_id": profile.user_id,
+        "identity_verified": selectors.profile_badges(user_id=profile.user_id).identity_verified,
         "name": str(profile),
         "about": profile.about,
         "city": profile.city,

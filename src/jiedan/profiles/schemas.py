@@ -9,6 +9,7 @@ class SkillOut(Schema):
     id: int
     slug: str
     name: str
+    verified: bool = Field(description="The freelancer passed this skill's test.")
 
 
 class CertificationOut(Schema):
@@ -37,6 +38,7 @@ class PortfolioItemOut(Schema):
 
 class FreelancerProfileOut(Schema):
     user_id: int
+    identity_verified: bool
     name: str
     headline: str
     bio: str
@@ -90,6 +92,7 @@ class SkillsIn(Schema):
 
 class ClientProfileOut(Schema):
     user_id: int
+    identity_verified: bool
     name: str
     about: str
     city: str

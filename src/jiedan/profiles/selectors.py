@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import NotFound
+from jiedan.verification.selectors import verified_skill_ids, verified_user_ids
 
 from .models import (
     ClientProfile,
@@ -26,6 +27,21 @@ def can_view_profile(profile: FreelancerProfile, viewer) -> bool:
     if profile.visibility == Visibility.PUBLIC:
         return True
     return profile.visibility == Visibility.SIGNED_IN and bool(viewer and viewer.is_authenticated)
+
+
+@dataclass(frozen=True)
+class Badges:
+    """What the platform has checked about a person: identity, and skills proven by a test."""
+
+    identity_verified: bool
+    verified_skill_ids: frozenset[int]
+
+
+def profile_badges(*, user_id: int) -> Badges:
+    return Badges(
+        identity_verified=user_id in verified_user_ids(user_ids=[user_id]),
+        verified_skill_ids=frozenset(verified_skill_ids(user_id=user_id)),
+    )
 
 
 def public_freelancer_profiles():

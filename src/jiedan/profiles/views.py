@@ -36,7 +36,11 @@ def freelancer_detail(request, user_id: int):
         profile = selectors.freelancer_profile_for_viewer(user_id=user_id, viewer=request.user)
     except NotFound as error:
         raise _not_found(error) from error
-    context = {"profile": profile, "is_owner": request.user.pk == profile.user_id}
+    context = {
+        "profile": profile,
+        "is_owner": request.user.pk == profile.user_id,
+        "badges": selectors.profile_badges(user_id=profile.user_id),
+    }
     return render(request, "profiles/freelancer_detail.html", context)
 
 
@@ -45,7 +49,8 @@ def client_detail(request, user_id: int):
         profile = selectors.client_profile_for_viewer(user_id=user_id)
     except NotFound as error:
         raise _not_found(error) from error
-    return render(request, "profiles/client_detail.html", {"profile": profile})
+    context = {"profile": profile, "badges": selectors.profile_badges(user_id=profile.user_id)}
+    return render(request, "profiles/client_detail.html", context)
 
 
 def _editor(request, **forms):
