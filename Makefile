@@ -28,7 +28,7 @@ run: install ## Migrate the SQLite database, load demo data and serve on http://
 	$(BIN)/python manage.py skilltests_load
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving Jiedan (HTTP and websockets) on http://$(HOST):$(PORT)/ — Ctrl+C stops."
-	$(BIN)/uvicorn jiedan.config.asgi:application --host $(HOST) --port $(PORT) --lifespan off --reload --reload-dir src
+	DJANGO_SETTINGS_MODULE=jiedan.config.settings.local $(BIN)/uvicorn jiedan.config.asgi:application --host $(HOST) --port $(PORT) --lifespan off --reload --reload-dir src
 
 .PHONY: test-deps
 test-deps: install ## Install the Debian packages the tests need (chromium, CJK fonts, gettext)

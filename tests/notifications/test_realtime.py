@@ -265,3 +265,47 @@ def test_event_waits_for_the_commit(socket_headers):
     # then nothing is sent before the commit, and the event is sent right after it
     assert state["before_commit"] is True
     assert state["after_commit"] == {"event": "notification", "data": {"n": 1}}
+
+
+def test_a_socket_left_open_after_signing_out_gets_nothing_more(socket_headers):
+    # given a signed-in user with a socket open
+    user = UserFactory()
+    headers = socket_headers(user)
+    cookie = dict(headers)[b"cookie"].decode()
+    session_key = cookie.split("=", 1)[1]
+
+    def sign_out_and_push():
+        from django.contrib.sessions.models import Session
+
+        Session.objects.filter(session_key=session_key).delete()
+        with transaction.atomic():
+            user_event_push(user_id=user.pk, event="message", data={"secret": "after logout"})
+
+    async def scenario():
+        socket, _ = await _open(headers)
+        # when the session ends (sign-out) and an event is pushed
+        await sync_to_async(sign_out_and_push)()
+        closed = await socket.receive_output(timeout=TIMEOUT)
+        await socket.wait(TIMEOUT)
+        return closed
+
+    closed = run(scenario)
+    # then the socket is closed instead of receiving the event
+    assert closed == {"type": "websocket.close", "code": CLOSE_NOT_AUTHENTICATED}
+
+
+def test_malformed_client_messages_do_not_kill_the_socket(socket_headers):
+    user = UserFactory()
+    headers = socket_headers(user)
+
+    async def scenario():
+        socket, _ = await _open(headers)
+        try:
+            await socket.send_input({"type": "websocket.receive", "text": "[1, 2]"})
+            await socket.send_input({"type": "websocket.receive", "text": "not json"})
+            await socket.send_json_to({"event": "ping"})
+            return await socket.receive_json_from(timeout=TIMEOUT)
+        finally:
+            await socket.disconnect()
+
+    assert run(scenario) == {"event": "pong", "data": {}}

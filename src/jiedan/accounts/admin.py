@@ -4,6 +4,9 @@ Staff roles are granted here by people holding ``roles.manage``; nobody else can
 and nobody can tick individual Django permissions (the matrix is the only source of powers).
 """
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -11,9 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import roles, services
 from .models import PersonalAccessToken, User
 
+# Staff sign in through the site's own login, so two-factor authentication, e-mail
+# verification, rate limits and lockouts apply to the back office too.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Jiedan back office")
 admin.site.site_title = _("Jiedan back office")
 admin.site.index_title = _("Back office")
@@ -66,6 +72,17 @@ class UserAdmin(DjangoUserAdmin):
             if obj is not None and obj.is_staff:
                 fields += ["email", "display_name", "mode", "language", "is_active"]
         return list(dict.fromkeys(fields))
+
+    def save_model(self, request, obj, form, change):
+        """A corrected e-mail address goes through ``user_email_change`` so the sign-in address,
+        password resets and verification all move to it together."""
+        new_email = obj.email
+        if change and "email" in form.changed_data:
+            obj.email = form.initial["email"]
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.user_email_change(user_id=obj.pk, email=new_email, request=request)
+            obj.email = new_email
 
     def user_change_password(self, request, id, form_url=""):
         """Only superusers set passwords; staff send people a reset link instead."""
@@ -144,4 +161,24 @@ class RoleGroupAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class ReadOnlyEmailAddressAdmin(EmailAddressAdmin):
+    """E-mail addresses are seen here, never edited: an edited address would let staff reset
+    someone else's password. Corrections go through the user page (``user_email_change``)."""
+
+    actions = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

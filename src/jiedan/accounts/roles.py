@@ -59,7 +59,6 @@ CAPABILITIES: dict[str, Capability] = {
             "accounts.view_user",
             "accounts.change_user",
             "account.view_emailaddress",
-            "account.change_emailaddress",
         ),
         _cap(
             "accounts.security",

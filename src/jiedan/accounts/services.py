@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,10 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiedan.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from jiedan.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from jiedan.core.ratelimit import ratelimit_hit
 
-from .models import AccessTokenScope, PersonalAccessToken, User
+from .models import AccessTokenScope, PersonalAccessToken, User, normalize_email
 from .selectors import access_tokens_of, token_digest
 
 TOKEN_PREFIX = "jdpat_"  # noqa: S105 (a public marker, not a secret)
@@ -41,6 +48,27 @@ def user_mode_switch(*, user: User, mode: str) -> User:
         raise InvalidInput(_("Unknown mode."), code="unknown_mode")
     User.objects.filter(pk=user.pk).update(mode=mode)
     user.mode = mode
+    return user
+
+
+@transaction.atomic
+def user_email_change(*, user_id: int, email: str, request) -> User:
+    """Move an account to a new e-mail address (a staff correction).
+
+    The old address stops working at once for sign-in and password resets; the new one
+    starts unverified and gets a confirmation message, so nobody can take over an account by
+    having its address changed to theirs.
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    email = normalize_email(email)
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    if taken or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists():
+        raise Conflict(_("Another account uses this e-mail address."), code="email_taken")
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    address = EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    transaction.on_commit(lambda: address.send_confirmation(request))
     return user
 
 
@@ -102,6 +130,14 @@ def access_token_revoke(*, user: User, token_id: int) -> PersonalAccessToken:
     return token
 
 
+@transaction.atomic
+def access_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of the user (after a password change or reset); returns how many."""
+    return PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def access_token_touch(*, token: PersonalAccessToken) -> None:
     """Record use, at most once a minute per token, so reads stay cheap."""
     now = timezone.now()
@@ -135,11 +171,12 @@ def api_sign_in(
 ) -> IssuedToken:
     """Exchange e-mail, password (and a second factor when enabled) for an access token.
 
-    Rate-limited per client address and per e-mail; wrong passwords and wrong codes count
-    towards the same lockout as the web login (django-axes), and a success clears them.
-    The e-mail must be verified.
+    Rate-limited per client address and per e-mail, and second-factor codes per account;
+    wrong passwords and wrong codes count towards the same lockout as the web login
+    (django-axes), and a success clears this address's failures. Not atomic on purpose: the
+    failure records must survive the error that follows them. The e-mail must be verified.
     """
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = get_client_ip_address(request) or ""
     ratelimit_hit(scope="api.sign_in.ip", key=ip, rate=settings.API_TOKEN_RATE_LIMIT)
     ratelimit_hit(scope="api.sign_in.email", key=email.lower(), rate=settings.API_TOKEN_RATE_LIMIT)
     user = authenticate(request=request, email=email, password=password)
@@ -154,11 +191,17 @@ def api_sign_in(
             raise NotAuthenticated(
                 _("Enter the code from your authenticator app."), code="second_factor_required"
             )
+        # Per account, whatever the address: guessing codes from many addresses stays slow.
+        ratelimit_hit(
+            scope="api.sign_in.second_factor",
+            key=str(user.pk),
+            rate=settings.API_SECOND_FACTOR_RATE_LIMIT,
+        )
         if not _second_factor_ok(user, otp.strip()):
             # Counted like a wrong password, so guessing codes ends in the same lockout.
             user_login_failed.send(sender=__name__, credentials={"email": email}, request=request)
             raise NotAuthenticated(_("The authentication code is wrong."), code="bad_second_factor")
-    axes_reset(username=user.email)
+    axes_reset(ip=ip, username=user.email)
     return access_token_create(
         user=user, name=token_name, scopes=scopes, expires_in_days=expires_in_days
     )

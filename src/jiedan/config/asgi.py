@@ -4,7 +4,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.local")
+# Servers and workers start in production mode unless told otherwise (``make run`` says local).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.production")
 
 django_asgi_app = get_asgi_application()
 

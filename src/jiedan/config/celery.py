@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.local")
+# Servers and workers start in production mode unless told otherwise (``make run`` says local).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.production")
 
 app = Celery("jiedan")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -4,6 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.local")
+# Servers and workers start in production mode unless told otherwise (``make run`` says local).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiedan.config.settings.production")
 
 application = get_wsgi_application()

@@ -47,6 +47,9 @@ def image_check(
                     _("The image has too many pixels."), code="image_too_many_pixels"
                 )
             probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as full:
+            full.load()  # decode every pixel: catches truncated and corrupt files
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise InvalidInput(_("This file is not a valid image."), code="image_invalid") from error
     finally:

@@ -37,7 +37,7 @@ def money_quantize(amount, currency: str) -> Decimal:
         value = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError) as error:
         raise InvalidInput(_("Enter an amount."), code="invalid_amount") from error
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() >= AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES:
         raise InvalidInput(_("Enter an amount."), code="invalid_amount")
     exponent = Decimal(1).scaleb(-MINOR_UNIT_DIGITS[currency])
     return value.quantize(exponent, rounding=ROUND_HALF_UP)

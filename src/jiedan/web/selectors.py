@@ -1,10 +1,14 @@
-"""Reads for the web shell: readiness of the services the site depends on."""
+"""Reads for the web shell: the account checklist and the readiness of backing services."""
 
 import logging
 
 import redis
+from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +41,24 @@ def _redis_ok(url: str) -> bool:
     except redis.RedisError:
         logger.warning("readiness: redis unreachable", exc_info=True)
         return False
+
+
+def account_checklist(*, user) -> list[dict]:
+    """The first steps every account should take, each with whether it is done."""
+    return [
+        {
+            "done": EmailAddress.objects.filter(user=user, verified=True).exists(),
+            "label": _("Confirm your e-mail address"),
+            "url": reverse("account_email"),
+        },
+        {
+            "done": bool(user.display_name),
+            "label": _("Choose the name others will see"),
+            "url": reverse("accounts:settings"),
+        },
+        {
+            "done": is_mfa_enabled(user),
+            "label": _("Protect your account with two-factor authentication"),
+            "url": reverse("mfa_index"),
+        },
+    ]

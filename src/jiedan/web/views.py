@@ -2,8 +2,6 @@
 
 from urllib.parse import urlsplit
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,7 +12,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from .selectors import service_status
+from .selectors import account_checklist, service_status
 
 
 def landing(request):
@@ -29,23 +27,7 @@ def fees(request):
 def dashboard(request):
     """The home of a signed-in person, laid out for the mode they are working in."""
     user = request.user
-    checklist = [
-        {
-            "done": EmailAddress.objects.filter(user=user, verified=True).exists(),
-            "label": _("Confirm your e-mail address"),
-            "url": reverse("account_email"),
-        },
-        {
-            "done": bool(user.display_name),
-            "label": _("Choose the name others will see"),
-            "url": reverse("accounts:settings"),
-        },
-        {
-            "done": is_mfa_enabled(user),
-            "label": _("Protect your account with two-factor authentication"),
-            "url": reverse("mfa_index"),
-        },
-    ]
+    checklist = account_checklist(user=user)
     template = f"web/dashboard_{user.mode}.html"
     return render(request, template, {"checklist": checklist})
 
@@ -57,7 +39,10 @@ def set_language(request):
     so a Chinese browser switching /en/fees/ to Chinese would stay on /en/fees/.
     """
     next_url = request.POST.get("next", request.GET.get("next")) or ""
-    page_language = translation.get_language_from_path(urlsplit(next_url).path)
+    try:
+        page_language = translation.get_language_from_path(urlsplit(next_url).path)
+    except ValueError:  # not a URL at all; Django's view then falls back to a safe page
+        page_language = None
     if page_language:
         with translation.override(page_language):
             return django_set_language(request)

@@ -266,6 +266,7 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # --- Platform business settings ---------------------------------------------------------------
 JIEDAN_COMMISSION_RATE = Decimal(env("JIEDAN_COMMISSION_RATE", default="0.10"))
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
+API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
 
 LOGGING = {
     "version": 1,

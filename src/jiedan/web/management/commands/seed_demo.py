@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jiedan.accounts.demo import DEMO_PASSWORD, seed_demo_accounts
+from jiedan.accounts.demo import DEMO_PASSWORD
+from jiedan.web.demo import seed_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load bilingual demo accounts (clients, freelancers, one staff user per role). Idempotent."
+        "Load bilingual demo data: clients, freelancers with profiles and published services, "
+        "one staff user per role. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production=False, **options):
         if settings.JIEDAN_ENVIRONMENT == "production" and not allow_production:
             raise CommandError("Refusing to load demo accounts with production settings.")
-        accounts, created = seed_demo_accounts()
+        accounts, created = seed_demo()
         self.stdout.write(
             f"Demo data ready ({created} new accounts). Password for all: {DEMO_PASSWORD}"
         )
