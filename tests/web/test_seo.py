@@ -10,7 +10,15 @@ from django.contrib.sites.models import Site
 from tests.web.conftest import alternates_of, page_text
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
-PUBLIC_PATHS = ["", "fees/", "services/", "skills/", "accounts/signup/", "accounts/login/"]
+PUBLIC_PATHS = [
+    "",
+    "fees/",
+    "projects/",
+    "services/",
+    "skills/",
+    "accounts/signup/",
+    "accounts/login/",
+]
 LANGUAGES = ["zh-hans", "en"]
 
 

@@ -24,6 +24,13 @@ def _decimal(label, **kwargs):
 class ServiceFilterForm(forms.Form):
     """The browse page's filters (GET). Invalid values are ignored, never an error page."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 企业网站, logo")}),
+    )
+
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
@@ -45,13 +52,15 @@ class ServiceFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         category = data.get("category")
+        query = (data.get("q") or "").strip()
         return ServiceFilters(
+            query=query,
             category=category.slug if category else None,
             currency=data.get("currency") or None,
             min_price=data.get("min_price"),
             max_price=data.get("max_price"),
             max_days=data.get("max_days"),
-            sort=data.get("sort") or Sort.NEWEST,
+            sort=data.get("sort") or (Sort.RELEVANCE if query else Sort.NEWEST),
         )
 
 

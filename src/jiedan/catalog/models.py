@@ -49,6 +49,9 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [Level.BASIC, Level.STANDARD, Level.PREMIUM]
 
 
+SEARCH_KIND = "service"  # the kind of search document a published service is indexed as
+
+
 class Service(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.accounts import roles
 from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.money import money_quantize
+from jiedan.search.selectors import search_ranked_ids
 
 from .models import (
+    SEARCH_KIND,
     Level,
     Service,
     ServiceExtra,
@@ -30,11 +32,13 @@ PER_PAGE = 12
 
 
 class Sort:
+    RELEVANCE = "relevance"
     NEWEST = "newest"
     PRICE = "price"
     FASTEST = "fastest"
 
     CHOICES = [
+        (RELEVANCE, _("Best match")),
         (NEWEST, _("Newest")),
         (PRICE, _("Price: low to high")),
         (FASTEST, _("Fastest delivery")),
@@ -48,6 +52,7 @@ class Sort:
 
 @dataclass(frozen=True)
 class ServiceFilters:
+    query: str = ""  # free text, Chinese or English
     category: str | None = None  # a category slug
     currency: str | None = None
     min_price: Decimal | None = None
@@ -71,8 +76,13 @@ def published_services() -> QuerySet[Service]:
 
 
 def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
-    """Published services matching the filters, in the chosen order (newest by default)."""
+    """Published services matching the filters, in the chosen order. With a text query the
+    default order is best match first (full-text rank); without one, newest first."""
     queryset = with_basic_tier(published_services().select_related("owner", "category"))
+    ranked: list[int] = []
+    if filters.query.strip():
+        ranked = search_ranked_ids(kind=SEARCH_KIND, query=filters.query)
+        queryset = queryset.filter(pk__in=ranked)
     if filters.category:
         queryset = queryset.filter(category__slug=filters.category)
     if filters.currency:
@@ -83,6 +93,9 @@ def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
         queryset = queryset.filter(starting_price__lte=filters.max_price)
     if filters.max_days is not None:
         queryset = queryset.filter(basic_delivery_days__lte=filters.max_days)
+    if ranked and filters.sort in ("", Sort.RELEVANCE):
+        position = Case(*[When(pk=pk, then=index) for index, pk in enumerate(ranked)])
+        return queryset.order_by(position, "-id")
     ordering = Sort.ORDERING.get(filters.sort, Sort.ORDERING[Sort.NEWEST])
     return queryset.order_by(*ordering)
 

@@ -28,6 +28,7 @@ from jiedan.accounts import roles
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from jiedan.core.images import image_check, image_square_thumbnail
 from jiedan.core.money import Currency, money_positive, money_quantize
+from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
 
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     MAX_REVISIONS,
     MAX_SKILLS,
     ORDER_TRANSITIONS,
+    SEARCH_KIND,
     Level,
     OrderStatus,
     Service,
@@ -316,6 +318,7 @@ def service_create(*, owner, details: ServiceDetails, cover=None) -> Service:
     service = _apply_details(Service(owner=owner, status=Status.DRAFT), details)
     if cover is not None:
         _set_cover(service, cover)
+    _reindex_after_commit(service)
     return service
 
 
@@ -331,6 +334,7 @@ def service_update(*, owner, service_id: int, details: ServiceDetails, cover=Non
         _set_cover(service, cover)
     if service.status == Status.PUBLISHED:
         _ensure_complete(service)
+    _reindex_after_commit(service)
     return service
 
 
@@ -351,7 +355,42 @@ def service_transition(*, service: Service, to: str, actor, reason: str = "") ->
     )
     service.status = to
     service.save()
+    _reindex_after_commit(service)
     return service
+
+
+def service_search_sync(*, service_id: int) -> None:
+    """Put a published service in the search index with everything a buyer might type (its
+    texts, and category and skill names in both languages); take anything else out of it."""
+    service = (
+        Service.objects.filter(pk=service_id, status=Status.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("skills", "tiers")
+        .first()
+    )
+    if service is None:
+        search_document_remove(kind=SEARCH_KIND, object_id=service_id)
+        return
+    parts = [service.title, service.description]
+    if service.category:
+        parts += [service.category.name_zh, service.category.name_en]
+    parts += [name for skill in service.skills.all() for name in (skill.name_zh, skill.name_en)]
+    for tier in service.tiers.all():
+        parts += [tier.name, tier.summary, *tier.features]
+    search_document_put(kind=SEARCH_KIND, object_id=service.pk, text="\n".join(parts))
+
+
+def service_search_rebuild() -> int:
+    """Index every service again (after a deploy that changed how text is indexed)."""
+    service_ids = list(Service.objects.values_list("pk", flat=True))
+    for service_id in service_ids:
+        service_search_sync(service_id=service_id)
+    return len(service_ids)
+
+
+def _reindex_after_commit(service: Service) -> None:
+    service_id = service.pk
+    transaction.on_commit(lambda: service_search_sync(service_id=service_id))
 
 
 def _ensure_complete(service: Service) -> None:

@@ -17,6 +17,7 @@ from jiedan.accounts.api_auth import DEFAULT_AUTH
 from jiedan.catalog.api import router as catalog_router
 from jiedan.core.errors import DomainError
 from jiedan.profiles.api import router as profiles_router
+from jiedan.projects.api import router as projects_router
 from jiedan.taxonomy.api import router as taxonomy_router
 from jiedan.verification.api import router as verification_router
 
@@ -34,6 +35,7 @@ api.add_router("/", accounts_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/profiles", profiles_router)
 api.add_router("/services", catalog_router)
+api.add_router("/projects", projects_router)
 api.add_router("/verification", verification_router)
 
 

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("skills/", include("jiedan.taxonomy.urls")),
     path("", include("jiedan.profiles.urls")),
     path("services/", include("jiedan.catalog.urls")),
+    path("projects/", include("jiedan.projects.urls")),
     path("verification/", include("jiedan.verification.urls")),
     path("", include("jiedan.web.urls")),
 )

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from jiedan.catalog.selectors import published_services
 from jiedan.profiles.selectors import public_freelancer_profiles
+from jiedan.projects.models import Status as ProjectStatus
+from jiedan.projects.selectors import public_projects
 
 
 class _Bilingual(Sitemap):
@@ -21,6 +23,7 @@ class PublicPagesSitemap(_Bilingual):
         return [
             "web:landing",
             "web:fees",
+            "projects:browse",
             "catalog:browse",
             "taxonomy:directory",
             "account_signup",
@@ -44,6 +47,20 @@ class ServicesSitemap(_Bilingual):
         return service.updated_at
 
 
+class ProjectsSitemap(_Bilingual):
+    changefreq = "daily"
+
+    def items(self):
+        open_projects = public_projects().filter(status=ProjectStatus.OPEN)
+        return open_projects.only("pk", "updated_at").order_by("pk")
+
+    def location(self, project):
+        return reverse("projects:detail", args=[project.pk])
+
+    def lastmod(self, project):
+        return project.updated_at
+
+
 class FreelancersSitemap(_Bilingual):
     changefreq = "weekly"
 
@@ -59,6 +76,7 @@ class FreelancersSitemap(_Bilingual):
 
 SITEMAPS = {
     "pages": PublicPagesSitemap,
+    "projects": ProjectsSitemap,
     "services": ServicesSitemap,
     "freelancers": FreelancersSitemap,
 }

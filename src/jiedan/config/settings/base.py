@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "jiedan.taxonomy",
     "jiedan.profiles",
     "jiedan.catalog",
+    "jiedan.projects",
+    "jiedan.search",
     "jiedan.verification",
     "jiedan.notifications",
     "jiedan.web",
@@ -141,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-access-tokens": {
         "task": "jiedan.accounts.tasks.purge_expired_access_tokens",
         "schedule": timedelta(hours=6),
+    },
+    "expire-overdue-projects": {
+        "task": "jiedan.projects.tasks.expire_overdue_projects",
+        "schedule": timedelta(hours=1),
     },
 }
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("mine/", views.mine, name="mine"),
+    path("new/", views.edit, name="create"),
+    path("<int:project_id>/", views.detail, name="detail"),
+    path("<int:project_id>/edit/", views.edit, name="edit"),
+    path("<int:project_id>/review/", views.review, name="review"),
+    path("<int:project_id>/cancel/", views.cancel, name="cancel"),
+    path("<int:project_id>/close/", views.close, name="close"),
+]

@@ -1,0 +1,123 @@
+"""Project pages: the public list and project page, the client's projects, the posting form and
+the review-and-publish page. Thin: form in, one service or selector call, template out. Someone
+else's project is a 404 whatever the id, and nothing changes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiedan.core.errors import DomainError, NotFound
+
+from . import selectors, services
+from .forms import ProjectFilterForm, ProjectForm
+from .models import EDITABLE_STATUSES, Status
+
+
+def _or_404(read, **kwargs):
+    try:
+        return read(**kwargs)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def browse(request):
+    form = ProjectFilterForm(request.GET)
+    page = selectors.project_page(filters=form.filters(), page=request.GET.get("page"))
+    return render(request, "projects/browse.html", {"form": form, "page": page})
+
+
+def detail(request, project_id: int):
+    project = _or_404(selectors.project_for_viewer, project_id=project_id, viewer=request.user)
+    is_owner = request.user.pk == project.client_id
+    context = {
+        "project": project,
+        "is_owner": is_owner,
+        "history": selectors.project_history(project=project) if is_owner else [],
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@login_required
+def mine(request):
+    context = {
+        "projects": selectors.projects_of_client(client=request.user),
+        "editable": EDITABLE_STATUSES,
+    }
+    return render(request, "projects/mine.html", context)
+
+
+@login_required
+def edit(request, project_id: int | None = None):
+    """Post a project (no id) or edit one of the user's own drafts or open projects."""
+    project = None
+    if project_id is not None:
+        project = _or_404(selectors.project_of_client, client=request.user, project_id=project_id)
+    form = ProjectForm.for_project(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if project is None:
+                project = services.project_create(client=request.user, details=form.details())
+            else:
+                services.project_update(
+                    client=request.user, project_id=project.pk, details=form.details()
+                )
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except DomainError as error:
+            form.add_error_message(error.message)
+        else:
+            messages.success(request, _("Your project is saved."))
+            if project.status == Status.DRAFT:
+                return redirect("projects:review", project_id=project.pk)
+            return redirect("projects:detail", project_id=project.pk)
+    return render(request, "projects/edit.html", {"form": form, "project": project})
+
+
+@login_required
+def review(request, project_id: int):
+    """GET: the project as freelancers will see it, with what is missing and clarity hints.
+    POST: publish it."""
+    project = _or_404(selectors.project_of_client, client=request.user, project_id=project_id)
+    if request.method == "POST":
+        try:
+            services.project_publish(client=request.user, project_id=project.pk)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your project is published."))
+            return redirect("projects:detail", project_id=project.pk)
+    context = {
+        "project": project,
+        "missing": selectors.project_missing_for_publish(project=project),
+        "warnings": selectors.project_clarity(project),
+    }
+    return render(request, "projects/review.html", context)
+
+
+def _owner_action(request, project_id: int, action, done_message: str):
+    try:
+        action(client=request.user, project_id=project_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done_message)
+    return redirect("projects:mine")
+
+
+@login_required
+@require_POST
+def cancel(request, project_id: int):
+    return _owner_action(
+        request, project_id, services.project_cancel, _("Your project is cancelled.")
+    )
+
+
+@login_required
+@require_POST
+def close(request, project_id: int):
+    return _owner_action(request, project_id, services.project_close, _("Your project is closed."))
