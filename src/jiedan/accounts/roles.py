@@ -76,7 +76,11 @@ CAPABILITIES: dict[str, Capability] = {
             "accounts.view_user",
             "accounts.change_user",
         ),
-        _cap("payments.view", "See payment details, wallets, journals and payouts."),
+        _cap(
+            "payments.view",
+            "See payment details, wallets, journals, escrow and payouts.",
+            "escrow.view_escrowmovement",
+        ),
         _cap("payouts.manage", "Approve, hold and reconcile payouts."),
         _cap(
             "identity.view",

@@ -5,8 +5,6 @@ profile. Portfolio items and files are looked up through the owner's profile, so
 person's id is simply "not found".
 """
 
-import hashlib
-import os
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.images import image_check, image_square_thumbnail, image_watermarked_preview
 from jiedan.core.money import money_positive
+from jiedan.core.uploads import upload_check
 from jiedan.taxonomy.models import Category, Skill
 
 from .models import (
@@ -34,11 +33,6 @@ from .models import (
 AVATAR_SIDE = 512
 PREVIEW_SIDE = 1200
 WATERMARK = "JIEDAN PREVIEW"
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"PK\x03\x04": ("application/zip", ".zip"),
-}
 
 
 @dataclass(frozen=True)
@@ -236,25 +230,6 @@ def _delete_stored(pairs) -> None:
             preview.delete(save=False)
 
 
-def _document_type(upload) -> tuple[str, str] | None:
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, kind in DOCUMENT_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    return None
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 @transaction.atomic
 def portfolio_file_add(*, user, item_id: int, upload) -> PortfolioFile:
     """Attach an image (JPEG/PNG/WebP/GIF) or a document (PDF, ZIP) to an item.
@@ -268,29 +243,21 @@ def portfolio_file_add(*, user, item_id: int, upload) -> PortfolioFile:
             _("An item holds at most %(count)s files.") % {"count": MAX_FILES_PER_ITEM},
             code="too_many_files",
         )
-    base = os.path.splitext(os.path.basename(upload.name or "file"))[0][:80] or "file"
-    document = _document_type(upload)
-    if document is None:
-        checked = image_check(upload)
-        kind, content_type = PortfolioFile.Kind.IMAGE, f"image/{checked.format.lower()}"
-        extension = {"JPEG": ".jpg"}.get(checked.format, f".{checked.format.lower()}")
-    else:
-        if upload.size > MAX_DOCUMENT_BYTES:
-            raise InvalidInput(_("The file is too large (at most 20 MB)."), code="file_too_large")
-        kind, (content_type, extension) = PortfolioFile.Kind.DOCUMENT, document
+    checked = upload_check(upload)
+    kind = PortfolioFile.Kind.IMAGE if checked.is_image else PortfolioFile.Kind.DOCUMENT
     record = PortfolioFile(
         item=item,
         kind=kind,
-        original_name=(upload.name or base)[:200],
-        content_type=content_type,
-        size=upload.size,
-        sha256=_sha256(upload),
+        original_name=(upload.name or checked.stored_name())[:200],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         position=item.files.count(),
     )
-    record.original.save(f"{base}{extension}", upload, save=False)
+    record.original.save(checked.stored_name(), upload, save=False)
     if kind == PortfolioFile.Kind.IMAGE:
         preview = image_watermarked_preview(
-            upload, max_side=PREVIEW_SIDE, text=WATERMARK, name=f"{base}-preview.jpg"
+            upload, max_side=PREVIEW_SIDE, text=WATERMARK, name=f"{checked.base_name}-preview.jpg"
         )
         record.preview.save(preview.name, preview, save=False)
     record.save()

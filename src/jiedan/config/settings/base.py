@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jiedan.catalog",
     "jiedan.projects",
     "jiedan.search",
+    "jiedan.escrow",
     "jiedan.verification",
     "jiedan.notifications",
     "jiedan.web",
