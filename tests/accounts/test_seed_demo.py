@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 from jiedan.accounts import roles
 from jiedan.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiedan.accounts.models import User
+from jiedan.projects.models import Project
+from jiedan.proposals.models import Invitation, Proposal
 
 
 def _seed(*args) -> str:
@@ -110,3 +112,15 @@ def test_seed_under_production_only_when_forced(db, settings):
     settings.JIEDAN_ENVIRONMENT = "production"
     _seed("--allow-production")
     assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_seed_posts_open_projects_with_a_proposal_and_an_invitation(db):
+    # when the demo data is loaded twice
+    _seed()
+    _seed()
+    # then each demo client has open projects, once, with a proposal and an invitation to try
+    assert Project.objects.filter(status="open").count() == 3
+    proposal = Proposal.objects.get()
+    assert proposal.milestones.count() == 3
+    assert proposal.answers[0]["answer"]
+    assert Invitation.objects.count() == 1

@@ -15,9 +15,12 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from jiedan.accounts.api import router as accounts_router
 from jiedan.accounts.api_auth import DEFAULT_AUTH
 from jiedan.catalog.api import router as catalog_router
+from jiedan.contests.api import router as contests_router
 from jiedan.core.errors import DomainError
+from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
+from jiedan.proposals.api import router as proposals_router
 from jiedan.taxonomy.api import router as taxonomy_router
 from jiedan.verification.api import router as verification_router
 
@@ -36,6 +39,9 @@ api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/profiles", profiles_router)
 api.add_router("/services", catalog_router)
 api.add_router("/projects", projects_router)
+api.add_router("/contests", contests_router)
+api.add_router("/proposals", proposals_router)
+api.add_router("/tasks", piecework_router)
 api.add_router("/verification", verification_router)
 
 

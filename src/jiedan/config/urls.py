@@ -30,6 +30,9 @@ urlpatterns += i18n_patterns(
     path("", include("jiedan.profiles.urls")),
     path("services/", include("jiedan.catalog.urls")),
     path("projects/", include("jiedan.projects.urls")),
+    path("tasks/", include("jiedan.piecework.urls")),
+    path("contests/", include("jiedan.contests.urls")),
+    path("proposals/", include("jiedan.proposals.urls")),
     path("verification/", include("jiedan.verification.urls")),
     path("", include("jiedan.web.urls")),
 )

@@ -6,7 +6,10 @@ decides who may see the profile at all, and ``allow_promotion`` is the explicit 
 the platform may feature the portfolio in its own promotion.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,7 @@ from jiedan.taxonomy.models import Category, Skill
 MAX_PROFILE_SKILLS = 15
 MAX_PORTFOLIO_ITEMS = 30
 MAX_FILES_PER_ITEM = 8
+RATING_MIN, RATING_MAX = Decimal(0), Decimal(5)  # a client's average rating from reviews
 
 
 class Visibility(models.TextChoices):
@@ -226,12 +230,31 @@ class ClientProfile(models.Model):
     about = models.TextField(_("about"), max_length=3000, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Maintained by the reviews feature from freelancers' reviews of this client; empty until
+    # the first review. Project search filters on it ("client rating at least N").
+    rating_average = models.DecimalField(
+        _("average rating"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+        help_text=_("From 0 to 5, kept up to date from reviews."),
+    )
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("client profile")
         verbose_name_plural = _("client profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating_average__isnull=True)
+                | models.Q(rating_average__gte=RATING_MIN, rating_average__lte=RATING_MAX),
+                name="profiles_client_rating_in_range",
+            ),
+        ]
 
     def __str__(self):
         return self.company_name or str(self.user)

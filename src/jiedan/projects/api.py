@@ -11,7 +11,6 @@ from jiedan.accounts.api_auth import OPTIONAL_AUTH
 from . import selectors, services
 from .models import Project
 from .schemas import ProjectIn, ProjectOut, ProjectPageOut, ProjectQuery
-from .selectors import ProjectFilters
 
 router = Router(tags=["projects"])
 
@@ -60,16 +59,38 @@ def _own(request, project_id: int) -> dict:
     return _full(selectors.project_of_client(client=request.user, project_id=project_id))
 
 
+def _list_item(project: Project) -> dict:
+    return {
+        **_summary(project),
+        "skills": [
+            {"id": skill.pk, "slug": skill.slug, "name": skill.name}
+            for skill in project.skills.all()
+        ],
+        "client_verified": project.client_verified,
+        "client_rating": project.client_rating,
+        "client_rating_count": project.client_rating_count or 0,
+    }
+
+
 @router.get("", response=ProjectPageOut, auth=None)
 def project_list(request, query: Query[ProjectQuery]):
-    """Open public projects, newest first."""
-    filters = ProjectFilters(category=query.category, budget_type=query.budget_type)
+    """Open public projects: filters, facets and sorting, as on the browse page.
+
+    Page with ``cursor`` (the ``next_cursor`` / ``previous_cursor`` of a response): keyset
+    pagination, as fast deep down as on the first page. ``page`` numbers still work for the
+    first 50 pages. Bad filter input is 422 with a code naming the problem (``unknown_city``,
+    ``budget_range_inverted``, ``bad_cursor``…)."""
+    filters = selectors.project_filters(**query.filter_values())
     page = selectors.project_page(filters=filters, page=query.page, per_page=query.page_size)
     return {
-        "count": page.paginator.count,
+        "count": page.count,
         "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_summary(project) for project in page.object_list],
+        "pages": page.pages,
+        "sort": page.sort,
+        "next_cursor": page.next_cursor,
+        "previous_cursor": page.previous_cursor,
+        "facets": {facet.name: facet.options for facet in page.facets},
+        "results": [_list_item(project) for project in page.object_list],
     }
 
 

@@ -1,5 +1,7 @@
 """Forms for project pages. They only shape input; the rules live in ``services.py``."""
 
+from itertools import groupby
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,14 @@ from jiedan.core.money import Currency
 from jiedan.taxonomy.models import Category, Skill
 
 from .models import MAX_SCREENING_QUESTIONS, BudgetType, Duration, Project, Visibility, WorkMode
-from .selectors import ProjectFilters
+from .selectors import (
+    MAX_DISTANCE_KM,
+    InvalidFilter,
+    PostedWithin,
+    ProjectFilters,
+    Sort,
+    project_filters,
+)
 from .services import ProjectDetails
 
 
@@ -104,30 +113,137 @@ class ProjectForm(forms.Form):
         )
 
 
+FACET_FIELDS = ("category", "budget_type", "work_mode", "posted_within")
+
+
 class ProjectFilterForm(forms.Form):
+    """The browse page's filters. The field names are the query parameters of the page and of
+    ``GET /api/v1/projects``; the rules are checked once, in ``selectors.project_filters``.
+    A bad page link (cursor) is not an error: the first page is shown with a notice."""
+
     q = forms.CharField(
         label=_("Search"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 企业网站, logo")}),
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("Best match for a search, else newest")), *Sort.choices],
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"),
+        required=False,
+        help_text=_("Projects that need any of the chosen skills."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     budget_type = forms.ChoiceField(
         label=_("Budget type"), required=False, choices=[("", _("Any")), *BudgetType.choices]
     )
+    currency = forms.ChoiceField(
+        label=_("Currency"), required=False, choices=[("", _("Any")), *Currency.choices]
+    )
+    budget_min = forms.DecimalField(label=_("Budget from"), required=False, max_digits=14)
+    budget_max = forms.DecimalField(label=_("Budget up to"), required=False, max_digits=14)
+    posted_within = forms.ChoiceField(
+        label=_("Posted within"), required=False, choices=[("", _("Any")), *PostedWithin.choices]
+    )
+    work_mode = forms.ChoiceField(
+        label=_("Where the work happens"),
+        required=False,
+        choices=[("", _("Any")), *WorkMode.choices],
+    )
+    near = forms.CharField(
+        label=_("Near city"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 杭州")}),
+        help_text=_("On-site projects only."),
+    )
+    distance_km = forms.IntegerField(
+        label=_("Within (km)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_DISTANCE_KM, "step": 10}),
+    )
+    client_verified = forms.BooleanField(label=_("Verified clients only"), required=False)
+    client_rating_min = forms.DecimalField(
+        label=_("Client rating at least"),
+        required=False,
+        max_digits=3,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 5, "step": "0.5"}),
+    )
+    cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = Category.objects.order_by("slug")
+        self.notices: list[str] = []
+        categories = Category.objects.order_by("position", "id")
         self.fields["category"].choices = [("", _("All categories"))] + [
             (category.slug, category.name) for category in categories
         ]
-
-    def filters(self) -> ProjectFilters:
-        if not self.is_valid():
-            return ProjectFilters()
-        return ProjectFilters(
-            query=self.cleaned_data["q"].strip(),
-            category=self.cleaned_data["category"] or None,
-            budget_type=self.cleaned_data["budget_type"] or None,
+        skills = (
+            Skill.objects.filter(is_active=True)
+            .select_related("category")
+            .order_by("category__position", "category_id", "slug")
         )
+        self.fields["skills"].choices = [
+            (category.name, [(skill.slug, skill.name) for skill in group])
+            for category, group in groupby(skills, key=lambda skill: skill.category)
+        ]
+
+    def _filters(self, data, *, cursor: str | None) -> ProjectFilters:
+        return project_filters(
+            query=data["q"],
+            category=data["category"],
+            skills=data["skills"],
+            budget_type=data["budget_type"],
+            currency=data["currency"],
+            budget_min=data["budget_min"],
+            budget_max=data["budget_max"],
+            posted_within=data["posted_within"],
+            work_mode=data["work_mode"],
+            near=data["near"],
+            distance_km=data["distance_km"],
+            client_verified=data["client_verified"],
+            client_rating_min=data["client_rating_min"],
+            sort=data["sort"],
+            cursor=cursor,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["filters"] = self._filters(data, cursor=data["cursor"])
+        except InvalidFilter as error:
+            if error.field != "cursor":
+                self.add_error(error.field if error.field in self.fields else None, error.message)
+                return data
+            self.notices.append(error.message)
+            data["filters"] = self._filters(data, cursor=None)
+        return data
+
+    @property
+    def facet_fields(self) -> list:
+        """The filters the page shows with counts (shown plainly when the input is invalid)."""
+        return [self[name] for name in FACET_FIELDS]
+
+    @property
+    def other_filter_fields(self) -> list:
+        skip = {"q", "sort", "cursor", *FACET_FIELDS}
+        return [self[name] for name in self.fields if name not in skip]
+
+    @property
+    def filtering(self) -> bool:
+        """Whether any filter of the folding panel was sent (the panel then starts open)."""
+        return any(
+            self.data.get(name) for name in self.fields if name not in ("q", "sort", "cursor")
+        )
+
+    def filters(self) -> ProjectFilters | None:
+        """The checked filters, or None when some input is invalid (the page then shows the
+        errors next to the fields and lists nothing rather than ignoring a filter)."""
+        return self.cleaned_data["filters"] if self.is_valid() else None

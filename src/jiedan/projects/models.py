@@ -113,6 +113,9 @@ class Project(models.Model):
     )
     city = models.CharField(_("city"), max_length=80, blank=True)
     radius_km = models.PositiveSmallIntegerField(_("radius (km)"), null=True, blank=True)
+    # The city centre from the gazetteer (``core.geo``), set by the services for on-site work.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, editable=False)
     visibility = models.CharField(
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -134,6 +137,33 @@ class Project(models.Model):
             models.Index(fields=["category", "status"]),
             models.Index(fields=["client", "status"]),
             models.Index(fields=["status", "expires_at"]),
+            # Keyset pagination of the public list (see selectors.project_page): one index per
+            # order, over open public projects only.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="open", visibility="public"),
+                name="projects_open_newest",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                condition=Q(status="open", visibility="public"),
+                name="projects_open_category_newest",
+            ),
+            models.Index(
+                fields=["currency", "-budget_max", "-id"],
+                condition=Q(status="open", visibility="public"),
+                name="projects_open_budget_high",
+            ),
+            models.Index(
+                fields=["currency", "budget_min", "id"],
+                condition=Q(status="open", visibility="public"),
+                name="projects_open_budget_low",
+            ),
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(status="open", work_mode="local"),
+                name="projects_open_local_place",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

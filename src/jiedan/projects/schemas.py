@@ -5,17 +5,38 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import BudgetType
-from .selectors import PER_PAGE
+from jiedan.core.money import Currency
+
+from .models import BudgetType, WorkMode
+from .selectors import MAX_PAGE_NUMBER, PER_PAGE, PostedWithin, Sort
 
 MAX_PAGE_SIZE = 50
 
 
 class ProjectQuery(Schema):
-    category: str | None = None
+    """Filters, order and page of the public list; the same names as the browse page's."""
+
+    q: str = Field("", max_length=200, description="Free text, Chinese or English")
+    category: str | None = Field(None, description="A category slug")
+    skills: list[str] = Field([], description="Skill slugs (repeat the parameter); any matches")
     budget_type: BudgetType | None = None
-    page: int = Field(1, ge=1)
+    currency: Currency | None = Field(None, description="Needed with budget_min / budget_max")
+    budget_min: Decimal | None = Field(None, description="Budget range overlapping the project's")
+    budget_max: Decimal | None = None
+    posted_within: PostedWithin | None = None
+    work_mode: WorkMode | None = None
+    near: str = Field("", max_length=80, description="A city in China: 杭州, Hangzhou")
+    distance_km: int | None = Field(None, description="From `near`, plus the project's radius")
+    client_verified: bool = False
+    client_rating_min: Decimal | None = Field(None, description="0 to 5; unrated clients drop out")
+    sort: Sort | None = Field(None, description="Default: relevance with `q`, else newest")
+    cursor: str | None = Field(None, max_length=500, description="`next_cursor` of a response")
+    page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Without a cursor only")
     page_size: int = Field(PER_PAGE, ge=1, le=MAX_PAGE_SIZE)
+
+    def filter_values(self) -> dict:
+        values = self.dict(exclude={"q", "page", "page_size"})
+        return {**values, "query": self.q}
 
 
 class ProjectIn(Schema):
@@ -80,8 +101,31 @@ class ProjectOut(ProjectSummaryOut):
     updated_at: datetime
 
 
-class ProjectPageOut(Schema):
+class ProjectListItemOut(ProjectSummaryOut):
+    skills: list[SkillOut]
+    client_verified: bool
+    client_rating: Decimal | None
+    client_rating_count: int
+
+
+class FacetOptionOut(Schema):
+    value: str
+    label: str
     count: int
-    page: int
+    selected: bool
+
+
+class ProjectPageOut(Schema):
+    """A page of the list. Follow ``next_cursor`` / ``previous_cursor`` (pass it as ``cursor``
+    with the same filters and sort) to page at any depth; ``page`` is its number, for display
+    (null when not known). ``facets`` counts per option of category, budget_type, work_mode and
+    posted_within over the other filters."""
+
+    count: int
+    page: int | None
     pages: int
-    results: list[ProjectSummaryOut]
+    sort: Sort
+    next_cursor: str | None
+    previous_cursor: str | None
+    facets: dict[str, list[FacetOptionOut]]
+    results: list[ProjectListItemOut]

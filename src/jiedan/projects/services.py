@@ -10,6 +10,8 @@ Rules that hold everywhere:
   on-site work without a city and radius) is ``InvalidInput`` with a code; nothing is written.
 - Status moves only along ``ALLOWED_TRANSITIONS`` through ``project_transition``, which writes
   a history row (who, when, from, to, why); an illegal move is a ``Conflict``.
+- A project that ends without a hire (closed, expired or cancelled) gives its proposals back to
+  their authors' monthly quota (``proposals.quota``).
 - Publishing needs a complete project (see ``selectors.project_missing_for_publish``) and opens
   it for ``PUBLISH_DAYS`` days; ``projects_expire_overdue`` then closes it.
 """
@@ -23,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from jiedan.core.geo import City, city_lookup
 from jiedan.core.money import Currency, money_positive
+from jiedan.proposals.quota import quota_refund_on_project_end
 from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
 
@@ -47,6 +51,7 @@ from .models import (
 from .selectors import project_missing_for_publish
 
 EXPIRED_REASON = "expired"
+ENDED_WITHOUT_HIRE = (Status.CLOSED, Status.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,21 @@ def _screening_questions(questions: list[str]) -> list[str]:
     return cleaned
 
 
+def _place(city: str) -> City | None:
+    """The gazetteer city of on-site work (its centre is where distances are measured from);
+    a name the gazetteer does not know is ``InvalidInput``."""
+    if not city:
+        return None
+    place = city_lookup(city)
+    if place is None:
+        raise InvalidInput(
+            _("The city “%(city)s” was not recognised. Enter a city in China, e.g. 杭州.")
+            % {"city": city},
+            code="unknown_city",
+        )
+    return place
+
+
 def _apply_details(project: Project, details: ProjectDetails) -> Project:
     """Check everything first, then write the project and its skills."""
     title = details.title.strip()
@@ -145,6 +165,7 @@ def _apply_details(project: Project, details: ProjectDetails) -> Project:
             )
     else:
         city, radius = "", None
+    place = _place(city)
     project.title = title
     project.description = details.description.strip()
     project.category_id = details.category_id
@@ -156,6 +177,8 @@ def _apply_details(project: Project, details: ProjectDetails) -> Project:
         details.expected_duration, Duration, "bad_duration", blank=True
     )
     project.work_mode, project.city, project.radius_km = work_mode, city, radius
+    project.latitude = place.latitude if place else None
+    project.longitude = place.longitude if place else None
     project.visibility = _choice(details.visibility, Visibility, "bad_visibility")
     project.screening_questions = _screening_questions(details.screening_questions)
     try:
@@ -199,6 +222,8 @@ def project_transition(*, project: Project, to: str, actor, reason: str = "") ->
     )
     project.status = to
     project.save()
+    if to in ENDED_WITHOUT_HIRE and current != Status.AWARDED:
+        quota_refund_on_project_end(project=project, hired=False, now=timezone.now())
     _reindex_after_commit(project)
     return project
 

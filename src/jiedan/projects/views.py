@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiedan.core.errors import DomainError, NotFound
+from jiedan.proposals.selectors import inbox_counts, proposal_counts_by_project, propose_state
 
 from . import selectors, services
 from .forms import ProjectFilterForm, ProjectForm
@@ -36,15 +37,19 @@ def detail(request, project_id: int):
         "project": project,
         "is_owner": is_owner,
         "history": selectors.project_history(project=project) if is_owner else [],
+        "proposal_counts": inbox_counts(project_id=project.pk) if is_owner else None,
+        "propose": None if is_owner else propose_state(freelancer=request.user, project=project),
     }
     return render(request, "projects/detail.html", context)
 
 
 @login_required
 def mine(request):
+    projects = list(selectors.projects_of_client(client=request.user))
     context = {
-        "projects": selectors.projects_of_client(client=request.user),
+        "projects": projects,
         "editable": EDITABLE_STATUSES,
+        "proposal_counts": proposal_counts_by_project(project_ids=[p.pk for p in projects]),
     }
     return render(request, "projects/mine.html", context)
 

@@ -1,4 +1,5 @@
-"""Bilingual demo content for ``manage.py seed_demo``: accounts, profiles and services.
+"""Bilingual demo content for ``manage.py seed_demo``: accounts, profiles, services, open
+projects, a proposal and an invitation.
 
 Idempotent: each piece is created only when missing, so running it again changes nothing and
 never overwrites what someone edited while trying the demo.
@@ -14,6 +15,9 @@ from jiedan.catalog import services as catalog
 from jiedan.catalog.models import Service
 from jiedan.profiles import services as profiles
 from jiedan.profiles.models import ClientProfile, FreelancerProfile
+from jiedan.projects import services as projects
+from jiedan.projects.models import Project
+from jiedan.proposals import services as proposals
 from jiedan.taxonomy.models import Skill
 
 FREELANCERS = {
@@ -96,6 +100,55 @@ CLIENTS = {
 }
 
 
+PROJECTS = {
+    "client.wang@demo.jiedan.local": [
+        {
+            "title": "茶具品牌官网设计与开发（中英双语）",
+            "description": "我们是做原创茶具的小团队，需要一个中英双语的品牌官网："
+            "首页、产品列表、产品详情、品牌故事和联系我们 5 个页面，手机上也要好看。"
+            "需要交付设计稿、源代码和一个可以自己更新产品的后台。",
+            "skills": ["website-development", "ui-ux-design"],
+            "budget": ("6000", "9000"),
+            "questions": ["做过类似的品牌官网吗？请给一个链接。"],
+        },
+        {
+            "title": "新茶礼盒包装上的英文文案翻译",
+            "description": "礼盒包装和说明卡上大约 800 字中文，需要翻译成自然、简洁的英文，"
+            "适合海外电商页面使用。交付 Word 文档，包含中英对照。",
+            "skills": ["translation-zh-en", "copywriting"],
+            "budget": ("400", "800"),
+            "questions": [],
+        },
+    ],
+    "client.acme@demo.jiedan.local": [
+        {
+            "title": "Logo refresh for a kitchenware importer",
+            "description": "We need a refreshed logo that works in English and Chinese, in colour "
+            "and black and white, with source files included and a one-page usage guide.",
+            "skills": ["logo-design", "brand-identity"],
+            "budget": ("3000", "5000"),
+            "questions": ["Which of your logo projects is closest to this?"],
+        },
+    ],
+}
+DEMO_PROPOSAL = {
+    "freelancer": "freelancer.li@demo.jiedan.local",
+    "project": "茶具品牌官网设计与开发（中英双语）",
+    "cover_letter": "您好！我做过 40 多个企业官网，其中有 3 个是茶和手工艺品牌。"
+    "建议分三步：先出首页和产品页的设计稿给您确认，再开发并接入内容后台，"
+    "最后上线并培训您的同事更新产品。",
+    "amount": "7800",
+    "delivery_days": 21,
+    "answers": ["做过，例如一个景德镇陶瓷工作室的官网（作品集里有截图）。"],
+    "milestones": [
+        ("设计稿（首页 + 产品页）", "2400", 6),
+        ("开发与内容后台", "3900", 16),
+        ("上线与培训", "1500", 21),
+    ],
+}
+DEMO_INVITATION = ("client.acme@demo.jiedan.local", "freelancer.chen@demo.jiedan.local")
+
+
 def _profile_details(values: dict) -> profiles.ProfileDetails:
     defaults = {
         "currency": "CNY",
@@ -148,4 +201,52 @@ def seed_demo() -> tuple[list, int]:
             profiles.client_profile_update(
                 user=users[email], company_name=company, about=about, city=city, website=""
             )
+    _seed_projects(users)
     return accounts, created
+
+
+def _seed_projects(users: dict) -> None:
+    """Open demo projects for each demo client, one proposal on the first and an invitation;
+    skipped entirely once a demo client has any project."""
+    clients = [users[email] for email in PROJECTS]
+    if Project.objects.filter(client__in=clients).exists():
+        return
+    published = {}
+    for email, plans in PROJECTS.items():
+        for plan in plans:
+            skills = list(Skill.objects.filter(slug__in=plan["skills"]))
+            project = projects.project_create(
+                client=users[email],
+                details=projects.ProjectDetails(
+                    title=plan["title"],
+                    description=plan["description"],
+                    category_id=skills[0].category_id,
+                    skill_ids=[skill.pk for skill in skills],
+                    budget_min=plan["budget"][0],
+                    budget_max=plan["budget"][1],
+                    screening_questions=plan["questions"],
+                ),
+            )
+            published[plan["title"]] = projects.project_publish(
+                client=users[email], project_id=project.pk
+            )
+    spec = DEMO_PROPOSAL
+    proposals.proposal_submit(
+        freelancer=users[spec["freelancer"]],
+        project_id=published[spec["project"]].pk,
+        details=proposals.ProposalDetails(
+            cover_letter=spec["cover_letter"],
+            amount=spec["amount"],
+            delivery_days=spec["delivery_days"],
+            answers=spec["answers"],
+            milestones=[proposals.MilestoneDetails(*step) for step in spec["milestones"]],
+        ),
+    )
+    client_email, freelancer_email = DEMO_INVITATION
+    acme_project = Project.objects.filter(client=users[client_email]).first()
+    proposals.invitation_send(
+        client=users[client_email],
+        project_id=acme_project.pk,
+        freelancer_id=users[freelancer_email].pk,
+        message="We like your brand work. Would you propose on our logo refresh?",
+    )

@@ -40,8 +40,11 @@ INSTALLED_APPS = [
     "jiedan.profiles",
     "jiedan.catalog",
     "jiedan.projects",
+    "jiedan.piecework",
+    "jiedan.proposals",
     "jiedan.search",
     "jiedan.escrow",
+    "jiedan.contests",
     "jiedan.verification",
     "jiedan.notifications",
     "jiedan.web",
@@ -147,6 +150,26 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-overdue-projects": {
         "task": "jiedan.projects.tasks.expire_overdue_projects",
+        "schedule": timedelta(hours=1),
+    },
+    "close-contest-entries": {
+        "task": "jiedan.contests.tasks.close_contest_entries",
+        "schedule": timedelta(minutes=10),
+    },
+    "award-overdue-contests": {
+        "task": "jiedan.contests.tasks.award_overdue_contests",
+        "schedule": timedelta(minutes=30),
+    },
+    "close-overdue-piece-tasks": {
+        "task": "jiedan.piecework.tasks.close_overdue_piece_tasks",
+        "schedule": timedelta(hours=1),
+    },
+    "accept-stale-pieces": {
+        "task": "jiedan.piecework.tasks.accept_stale_pieces",
+        "schedule": timedelta(hours=1),
+    },
+    "settle-closed-piece-tasks": {
+        "task": "jiedan.piecework.tasks.settle_closed_piece_tasks",
         "schedule": timedelta(hours=1),
     },
 }

@@ -35,3 +35,9 @@ def money(amount, currency: str) -> str:
     if amount in (None, ""):
         return ""
     return money_display(amount, currency)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None when the key is missing."""
+    return mapping.get(key) if mapping else None
