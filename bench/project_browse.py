@@ -234,6 +234,7 @@ def cases(depth: int):
     from jiedan.projects.selectors import (
         KEYSET_ORDERS,
         Cursor,
+        paging,
         project_filters,
         project_list,
         project_page,
@@ -261,13 +262,13 @@ def cases(depth: int):
         ("first page, newest (rows)", lambda: list(first_rows.all())),
         (
             f"page {depth:,}, newest, keyset (rows)",
-            lambda: selectors._keyset_rows(ordered, cursor, PER_PAGE + 1),
+            lambda: paging._keyset_rows(ordered, cursor, PER_PAGE + 1),
         ),
         (f"page {depth:,}, newest, OFFSET (rows)", lambda: list(offset_rows.all())),
         ("first page, budget high→low (rows)", lambda: list(budget_first_rows.all())),
         (
             f"page {depth:,}, budget high→low, keyset (rows)",
-            lambda: selectors._keyset_rows(budget_ordered, budget_cursor, PER_PAGE + 1),
+            lambda: paging._keyset_rows(budget_ordered, budget_cursor, PER_PAGE + 1),
         ),
         (f"page {depth:,}, budget high→low, OFFSET (rows)", lambda: list(budget_offset_rows.all())),
         (FIRST_WHOLE, lambda: project_page(filters=everything)),
@@ -291,10 +292,10 @@ def cases(depth: int):
         ),
     ]
     newest_order, budget_order = KEYSET_ORDERS["newest"], KEYSET_ORDERS["budget_high"]
-    keyset_rows = ordered.filter(selectors._seek(newest_order, cursor.key, backwards=False))
+    keyset_rows = ordered.filter(paging._seek(newest_order, cursor.key, backwards=False))
     currency, *budget_key = budget_cursor.key
     budget_keyset_rows = budget_ordered.filter(
-        selectors._seek(budget_order[1:], budget_key, backwards=False), currency=currency
+        paging._seek(budget_order[1:], budget_key, backwards=False), currency=currency
     )
     explain = {
         f"page {depth:,}, newest, keyset": keyset_rows[: PER_PAGE + 1],

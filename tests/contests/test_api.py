@@ -205,6 +205,13 @@ def test_rate_and_award_through_the_api(client):
         **bearer(UserFactory()),
     )
     assert stranger.status_code == 404
+    huge = client.post(
+        f"/api/v1/contests/{contest.pk}/award",
+        {"entry_ids": [10**25, second.pk]},
+        content_type="application/json",
+        **auth,
+    )
+    assert (huge.status_code, huge.json()["code"]) == (422, "unknown_entry")
     assert escrow_balance(reference=contest.escrow_reference) == 1500
     response = client.post(
         f"/api/v1/contests/{contest.pk}/award",

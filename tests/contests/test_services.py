@@ -88,6 +88,7 @@ BAD_DETAILS = [
     ({"prizes": ["500", None, "100"]}, "prize_gap"),
     ({"prizes": ["500", "400", "300", "200"]}, "too_many_places"),
     ({"prizes": ["500", "800"]}, "prizes_not_descending"),
+    ({"prizes": ["900000", "800000"]}, "prizes_too_large"),
     ({"prizes": ["-5"]}, "amount_out_of_range"),
     ({"prizes": ["0"]}, "amount_out_of_range"),
     ({"prizes": ["abc"]}, "invalid_amount"),
@@ -254,10 +255,25 @@ def test_cancelling_a_draft_moves_no_money():
     assert not EscrowMovement.objects.exists()
 
 
+def test_the_last_valid_entry_cannot_be_set_aside_so_the_prize_stays_guaranteed():
+    # given an open contest with two entries, one of them already set aside
+    contest = open_contest()
+    first, last = submit(contest), submit(contest)
+    services.entry_mark_not_valid(client=contest.client, entry_id=first.pk, reason="Off-brief")
+    before = state(contest)
+    # when the client tries to set the last valid one aside, or to cancel
+    with pytest.raises(Conflict) as error:
+        services.entry_mark_not_valid(client=contest.client, entry_id=last.pk, reason="No")
+    with pytest.raises(Conflict):
+        services.contest_cancel(client=contest.client, contest_id=contest.pk)
+    # then nothing changed and the prize is still held
+    assert error.value.code == "last_valid_entry"
+    assert state(contest) == before
+    assert escrow_balance(reference=contest.escrow_reference) == Decimal("1500.00")
+
+
 def test_cancelling_an_open_contest_without_valid_entries_refunds_everything():
     contest = open_contest()
-    invalid = submit(contest)
-    services.entry_mark_not_valid(client=contest.client, entry_id=invalid.pk, reason="Off-brief")
     withdrawn = submit(contest)
     services.entry_withdraw(author=withdrawn.author, entry_id=withdrawn.pk)
     services.contest_cancel(client=contest.client, contest_id=contest.pk)
@@ -451,6 +467,7 @@ def test_only_the_client_judges_and_withdrawn_entries_are_gone(other_user):
 def test_marking_not_valid_needs_a_reason_the_author_sees_and_can_be_undone():
     contest = open_contest()
     entry = submit(contest)
+    submit(contest)  # another valid entry keeps the guarantee
     before = state(contest)
     with pytest.raises(InvalidInput):
         services.entry_mark_not_valid(client=contest.client, entry_id=entry.pk, reason="  ")

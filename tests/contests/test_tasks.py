@@ -37,7 +37,7 @@ def test_deadline_moves_a_contest_with_valid_entries_to_judging():
 def test_deadline_closes_a_contest_without_valid_entries_and_refunds_the_prize():
     contest = open_contest()
     entry = submit(contest)
-    services.entry_mark_not_valid(client=contest.client, entry_id=entry.pk, reason="Blank page")
+    services.entry_withdraw(author=entry.author, entry_id=entry.pk)
     assert services.contests_close_entries(now=contest.entry_deadline) == 1
     contest.refresh_from_db()
     assert contest.status == Status.CLOSED

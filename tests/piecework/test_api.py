@@ -99,6 +99,20 @@ def test_create_update_publish_holds_escrow(client, user):
     assert escrow_balance(reference=f"piecework:{task_id}") == Decimal("48.00")
 
 
+def test_a_deadline_without_a_time_zone_is_read_in_the_platform_time_zone(client, user):
+    naive = (timezone.localtime() + timedelta(days=3)).replace(tzinfo=None).isoformat()
+    response = post_json(
+        client, "/api/v1/tasks", payload(CategoryFactory(), deadline=naive), **bearer(user)
+    )
+    assert response.status_code == 201
+    past = (timezone.localtime() - timedelta(days=1)).replace(tzinfo=None).isoformat()
+    response = post_json(
+        client, "/api/v1/tasks", payload(CategoryFactory(), deadline=past), **bearer(user)
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "deadline_past")
+    assert PieceTask.objects.count() == 1
+
+
 def test_bad_input_is_422_and_saves_nothing(client, user):
     response = post_json(
         client, "/api/v1/tasks", payload(CategoryFactory(), unit_price="-1"), **bearer(user)

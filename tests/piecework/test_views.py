@@ -185,6 +185,9 @@ def test_review_bulk_accept_pays_and_bulk_reject_needs_a_reason():
     assert response.status_code == 200
     assert "Say why the piece is rejected." in response.content.decode()
     assert not task.pieces.exclude(status=PieceStatus.PENDING).exists()
+    huge = web.post(url("review", task.pk), {"pieces": [str(10**25)], "action": "accept"})
+    assert huge.status_code == 200
+    assert not EscrowMovement.objects.filter(kind=MovementKind.RELEASE).exists()
     response = web.post(
         url("review", task.pk), {"pieces": [first.pk, second.pk], "action": "accept"}
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.core.i18n import lazy_interpolated
 from jiedan.core.money import Currency
 from jiedan.taxonomy.models import Category, Skill
 
@@ -144,11 +145,13 @@ class EntryForm(forms.Form):
     files = MultipleFileField(
         label=_("Files"),
         required=False,
-        help_text=_(
-            "1 to %(count)s images (JPEG, PNG, WebP, GIF) or PDF/ZIP files. Others see only "
-            "watermarked previews; the originals stay yours unless you win."
-        )
-        % {"count": MAX_FILES_PER_ENTRY},
+        help_text=lazy_interpolated(
+            _(
+                "1 to %(count)s images (JPEG, PNG, WebP, GIF) or PDF/ZIP files. Others see only "
+                "watermarked previews; the originals stay yours unless you win."
+            ),
+            {"count": MAX_FILES_PER_ENTRY},
+        ),
     )
 
     def add_error_message(self, message) -> None:

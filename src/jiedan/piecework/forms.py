@@ -29,6 +29,9 @@ TASK_FIELDS = (
 )
 
 
+MAX_ID = 2**63  # larger ids cannot exist in any database we run on
+
+
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     instructions = forms.CharField(
@@ -146,9 +149,12 @@ class PieceIdsField(forms.Field):
 
     def to_python(self, value) -> list[int]:
         try:
-            return [int(item) for item in value or ()]
+            ids = [int(item) for item in value or ()]
         except (TypeError, ValueError) as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if any(not 0 < pk < MAX_ID for pk in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
 
 
 class BulkReviewForm(forms.Form):

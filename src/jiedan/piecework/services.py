@@ -115,9 +115,12 @@ def _numbers(details: TaskDetails, now: datetime):
             % {"maximum": MAX_BUDGET},
             code="budget_too_large",
         )
-    if details.deadline is not None and details.deadline <= now:
+    deadline = details.deadline
+    if deadline is not None and timezone.is_naive(deadline):
+        deadline = timezone.make_aware(deadline)
+    if deadline is not None and deadline <= now:
         raise InvalidInput(_("The deadline is in the past."), code="deadline_past")
-    return unit_price, wanted, per_freelancer, details.deadline
+    return unit_price, wanted, per_freelancer, deadline
 
 
 def _apply_details(task: PieceTask, details: TaskDetails, now: datetime) -> PieceTask:

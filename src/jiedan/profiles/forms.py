@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.core.i18n import lazy_interpolated
 from jiedan.core.money import Currency
 from jiedan.taxonomy.models import Category, Skill
 
@@ -86,8 +87,10 @@ class SkillsForm(forms.Form):
         label=_("Skills"),
         queryset=Skill.objects.filter(is_active=True).select_related("category"),
         required=False,
-        help_text=_("At most %(count)s. New skills are added at the end; reorder them below.")
-        % {"count": MAX_PROFILE_SKILLS},
+        help_text=lazy_interpolated(
+            _("At most %(count)s. New skills are added at the end; reorder them below."),
+            {"count": MAX_PROFILE_SKILLS},
+        ),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 

@@ -5,6 +5,7 @@ from itertools import groupby
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.core.i18n import lazy_interpolated
 from jiedan.core.money import Currency
 from jiedan.taxonomy.models import Category, Skill
 
@@ -59,8 +60,9 @@ class ProjectForm(forms.Form):
         label=_("Screening questions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One question per line, at most %(count)s.")
-        % {"count": MAX_SCREENING_QUESTIONS},
+        help_text=lazy_interpolated(
+            _("One question per line, at most %(count)s."), {"count": MAX_SCREENING_QUESTIONS}
+        ),
     )
 
     @classmethod

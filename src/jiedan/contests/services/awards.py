@@ -64,6 +64,8 @@ def _award(contest: Contest, winners: list[Entry], *, actor, reason: str = "") -
 def _chosen_winners(contest: Contest, entry_ids: Sequence[int]) -> list[Entry]:
     """Distinct valid entries of this contest, one for every place valid entries can fill."""
     entry_ids = list(entry_ids)
+    if any(not 0 < pk < 2**63 for pk in entry_ids):
+        raise InvalidInput(_("Choose entries from the list."), code="unknown_entry")
     if len(set(entry_ids)) != len(entry_ids):
         raise InvalidInput(_("Choose a different entry for each place."), code="winner_repeated")
     found = (

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,10 @@ def _skills(skill_ids: list[int]) -> list[Skill]:
     return [skills[pk] for pk in ordered]
 
 
+# Escrow holds at most this much in one movement (``money_positive``'s ceiling).
+MAX_PRIZE_TOTAL = Decimal("1000000")
+
+
 def _prizes(amounts: Sequence, currency: str) -> list:
     """One to ``MAX_PLACES`` places, filled in order (blanks only at the end), each above zero,
     and a lower place never paying more than a higher one."""
@@ -85,6 +90,11 @@ def _prizes(amounts: Sequence, currency: str) -> list:
     if any(lower > higher for higher, lower in pairwise(prizes)):
         raise InvalidInput(
             _("A lower place cannot pay more than a higher one."), code="prizes_not_descending"
+        )
+    if sum(prizes) > MAX_PRIZE_TOTAL:
+        raise InvalidInput(
+            _("All prizes together may be at most %(maximum)s.") % {"maximum": MAX_PRIZE_TOTAL},
+            code="prizes_too_large",
         )
     return prizes
 

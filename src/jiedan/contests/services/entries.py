@@ -25,7 +25,6 @@ from ..models import (
     Entry,
     EntryFile,
     EntryStatus,
-    Status,
 )
 from ..selectors import entry_count_of_author
 from .common import (
@@ -194,8 +193,8 @@ def entry_rate(*, client, entry_id: int, rating: int) -> Entry:
 @transaction.atomic
 def entry_mark_not_valid(*, client, entry_id: int, reason: str) -> Entry:
     """Set an off-brief entry aside with a reason its author sees. It no longer counts for the
-    guarantee and cannot win. While judging, the last valid entry cannot be set aside: a
-    contest that reached judging will be awarded."""
+    guarantee and cannot win. The last valid entry can never be set aside, open or judging:
+    otherwise a client could set every entry aside and take the prize back."""
     contest, entry = _judged_entry(client, entry_id)
     reason = reason.strip()
     if not reason:
@@ -207,9 +206,9 @@ def entry_mark_not_valid(*, client, entry_id: int, reason: str) -> Entry:
         )
     if entry.status != EntryStatus.SUBMITTED:
         raise Conflict(_("This entry is already marked not valid."), code="entry_not_valid")
-    if contest.status == Status.JUDGING and _valid_count(contest) <= 1:
+    if _valid_count(contest) <= 1:
         raise Conflict(
-            _("The prize is guaranteed: the last valid entry cannot be set aside while judging."),
+            _("The prize is guaranteed: the last valid entry cannot be set aside."),
             code="last_valid_entry",
         )
     entry.status, entry.invalid_reason = EntryStatus.NOT_VALID, reason

@@ -1,14 +1,5 @@
-"""Reads for projects: the public list, a project page, the client's own projects, and the
-clarity check a client sees before publishing.
+"""The project list: filters, sorting, facet counts and keyset (cursor) pages."""
 
-The public sees public projects that are open, in review or awarded. Invite-only projects are
-seen by their client and the freelancers invited to them. A draft, cancelled or closed project
-is seen only by its client. Anything else is "not found", never "forbidden".
-"""
-
-import math
-import re
-import statistics
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -22,59 +13,26 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiedan.core.errors import InvalidInput, NotFound
+from jiedan.core.errors import InvalidInput
 from jiedan.core.geo import City, bounding_box, city_lookup, haversine_km_expression
 from jiedan.core.money import Currency, money_quantize
 from jiedan.profiles.models import RATING_MAX, RATING_MIN
-from jiedan.proposals.models import Invitation
 from jiedan.search.selectors import DEFAULT_LIMIT as SEARCH_LIMIT
 from jiedan.search.selectors import search_ranked_ids
 from jiedan.taxonomy.models import Category
 from jiedan.verification.models import IdentitySubmission
 
-from .models import (
-    DESCRIPTION_MIN_LENGTH,
+from ..models import (
     MAX_RADIUS_KM,
-    PUBLIC_STATUSES,
     SEARCH_KIND,
     BudgetType,
     Project,
-    ProjectStatusChange,
     Status,
-    Visibility,
     WorkMode,
 )
+from .visibility import public_projects
 
 PER_PAGE = 20
-# Budget comparison: warn when the midpoint is below 1/3 or above 3× the median of at least
-# ``SIMILAR_MIN`` similar projects (same category, budget type and currency; open or awarded).
-SIMILAR_MIN = 5
-SIMILAR_SAMPLE = 500
-BUDGET_FACTOR = Decimal(3)
-# Words that suggest the description says what should be delivered (a heuristic, not a rule).
-DELIVERABLE_WORDS = (
-    "交付",
-    "需要",
-    "包括",
-    "包含",
-    "页面",
-    "文档",
-    "功能",
-    "设计稿",
-    "源文件",
-    "deliver",
-    "need",
-    "include",
-    "page",
-    "logo",
-    "document",
-    "feature",
-    "screen",
-    "report",
-    "article",
-    "app",
-)
-_DELIVERABLE_RE = re.compile("|".join(re.escape(word) for word in DELIVERABLE_WORDS), re.I)
 
 
 class Sort(models.TextChoices):
@@ -155,19 +113,6 @@ class InvalidFilter(InvalidInput):
     def __init__(self, message, *, code: str, field: str):
         super().__init__(message, code=code)
         self.field = field
-
-
-@dataclass(frozen=True)
-class Warning:
-    code: str
-    message: str
-
-
-def public_projects() -> QuerySet[Project]:
-    """Projects anyone may see: public, open/in review/awarded, by an active account."""
-    return Project.objects.filter(
-        visibility=Visibility.PUBLIC, status__in=PUBLIC_STATUSES, client__is_active=True
-    )
 
 
 def _choice(value, choices, field: str) -> str | None:
@@ -586,273 +531,3 @@ def project_facets(
 
 
 # ---------------------------------------------------------------- pages
-
-
-@dataclass(frozen=True)
-class ProjectPage:
-    """One page of the list with its facets. ``count`` is read off the facets (no COUNT query of
-    its own). ``number`` comes from the page link, so it is for display only (None if unknown)."""
-
-    object_list: list[Project]
-    count: int
-    per_page: int
-    number: int | None
-    sort: str
-    facets: list[Facet]
-    next_cursor: str | None = None
-    previous_cursor: str | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.count / self.per_page))
-
-
-def _page_number(page, pages: int) -> int:
-    try:
-        number = int(page or 1)
-    except (TypeError, ValueError):
-        number = 1
-    return max(1, min(number, pages, MAX_PAGE_NUMBER))
-
-
-def _relevance_page(queryset, ranked: list[int], cursor: Cursor | None, number: int, per_page):
-    """Best-match order pages through the ranked ids by position."""
-    matching = set(queryset.values_list("pk", flat=True))
-    ordered = [pk for pk in ranked if pk in matching]
-    if cursor is None:
-        start = (number - 1) * per_page
-    else:
-        start = max(0, cursor.key[0] - per_page) if cursor.backwards else cursor.key[0]
-    ids = ordered[start : start + per_page]
-    cards = _for_cards(public_projects().filter(pk__in=ids)).in_bulk(ids)
-    rows = [cards[pk] for pk in ids if pk in cards]
-    number = start // per_page + 1
-    after = Cursor(Sort.RELEVANCE, (start + per_page,), page=number + 1)
-    before = Cursor(Sort.RELEVANCE, (start,), backwards=True, page=max(1, number - 1))
-    return {
-        "object_list": rows,
-        "number": number,
-        "next_cursor": cursor_encode(after) if start + per_page < len(ordered) else None,
-        "previous_cursor": cursor_encode(before) if start > 0 else None,
-    }
-
-
-def _beyond(descending: bool, backwards: bool, *, or_equal: bool = False) -> str:
-    return ("lt" if descending != backwards else "gt") + ("e" if or_equal else "")
-
-
-def _seek(order, key, *, backwards: bool) -> Q:
-    """Rows after ``key`` in ``order`` (before it when going backwards): for keys (a, b, id),
-    ``a beyond A or (a = A and (b beyond B or (b = B and id beyond ID)))``, plus ``a`` not
-    short of ``A`` on its own, so the index range starts at the cursor."""
-    condition = None
-    for (field, descending), value in reversed(list(zip(order, key, strict=True))):
-        beyond = Q(**{f"{field}__{_beyond(descending, backwards)}": value})
-        condition = beyond if condition is None else beyond | (Q(**{field: value}) & condition)
-    (first, descending), first_value = order[0], key[0]
-    bound = Q(**{f"{first}__{_beyond(descending, backwards, or_equal=True)}": first_value})
-    return bound & condition
-
-
-def _keyset_rows(
-    queryset, cursor: Cursor, limit: int, *, one_currency: bool = False
-) -> list[Project]:
-    """Up to ``limit`` rows beyond the cursor, in its order (reversed when going backwards).
-    Budget orders start with the currency: the cursor's currency comes first (one index seek
-    inside it), then, if the page is not full yet and the list is not ``one_currency``, the
-    currencies after it."""
-    order = KEYSET_ORDERS[cursor.sort]
-    ordered = queryset.order_by(*_order_by(cursor.sort, backwards=cursor.backwards))
-    if order[0][0] != "currency":
-        seek = _seek(order, cursor.key, backwards=cursor.backwards)
-        return list(ordered.filter(seek)[:limit])
-    currency, *rest = cursor.key
-    seek = _seek(order[1:], rest, backwards=cursor.backwards)
-    rows = list(ordered.filter(seek, currency=currency)[:limit])
-    if len(rows) < limit and not one_currency:
-        later = {f"currency__{_beyond(False, cursor.backwards)}": currency}
-        rows += ordered.filter(**later)[: limit - len(rows)]
-    return rows
-
-
-def _keyset_page(
-    queryset, sort: str, cursor: Cursor | None, number: int, per_page: int, one_currency: bool
-):
-    """Newest and budget orders: the first pages by number (OFFSET), every page by cursor
-    (keyset: a seek on the order's index, as fast on page 2,000 as on page 1)."""
-    if cursor is None:
-        offset = (number - 1) * per_page
-        rows = list(queryset.order_by(*_order_by(sort))[offset : offset + per_page + 1])
-        more_after, more_before = len(rows) > per_page, offset > 0
-        rows = rows[:per_page]
-    elif not cursor.backwards:
-        rows = _keyset_rows(queryset, cursor, per_page + 1, one_currency=one_currency)
-        more_after, more_before, number = len(rows) > per_page, True, cursor.page
-        rows = rows[:per_page]
-    else:
-        found = _keyset_rows(queryset, cursor, per_page + 1, one_currency=one_currency)
-        more_before, more_after = len(found) > per_page, True
-        rows = found[:per_page][::-1]
-        if not more_before and len(rows) < per_page:
-            # Fewer rows before than a page (some were added or removed): the real first page.
-            return _keyset_page(queryset, sort, None, 1, per_page, one_currency)
-        number = cursor.page if more_before else 1
-    following = number + 1 if number else None
-    preceding = number - 1 if number else None
-    return {
-        "object_list": rows,
-        "number": number,
-        "next_cursor": _cursor_of(rows[-1], sort, backwards=False, page=following)
-        if rows and more_after
-        else None,
-        "previous_cursor": _cursor_of(rows[0], sort, backwards=True, page=preceding)
-        if rows and more_before
-        else None,
-    }
-
-
-def project_page(
-    *,
-    filters: ProjectFilters | None,
-    page: int | str | None = None,
-    per_page: int = PER_PAGE,
-    now: datetime | None = None,
-) -> ProjectPage:
-    """One page of ``project_list`` with its facets and links to the pages around it.
-
-    ``filters.cursor`` picks the page (keyset); without one, ``page`` is a page number for the
-    first ``MAX_PAGE_NUMBER`` pages (OFFSET, kept for old links), and an out-of-range number
-    gives the last of those. Best-match order pages by position in the ranked list. ``None``
-    filters (input that did not pass the checks) give an empty page without querying.
-    """
-    if filters is None:
-        return ProjectPage(object_list=[], count=0, per_page=per_page, number=1, sort="", facets=[])
-    now = now or timezone.now()
-    ranked = _ranked(filters)
-    facets, count = project_facets(filters=filters, now=now, ranked=ranked)
-    number = _page_number(page, max(1, math.ceil(count / per_page)))
-    sort = filters.order
-    queryset = _narrowed(filters, ranked).filter(*_facet_conditions(filters, now).values())
-    if sort == Sort.RELEVANCE:
-        links = _relevance_page(queryset, ranked or [], filters.cursor, number, per_page)
-    else:
-        if sort in (Sort.BUDGET_HIGH, Sort.BUDGET_LOW):
-            queryset = queryset.filter(budget_min__isnull=False, budget_max__isnull=False)
-        one_currency = bool(filters.currency)
-        links = _keyset_page(
-            _for_cards(queryset), sort, filters.cursor, number, per_page, one_currency
-        )
-    return ProjectPage(count=count, per_page=per_page, sort=sort, facets=facets, **links)
-
-
-def _with_everything(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    return queryset.select_related("client", "category").prefetch_related("skills")
-
-
-def project_for_viewer(*, project_id: int, viewer) -> Project:
-    """A project page: public ones in a public status for everyone, invite-only ones for the
-    freelancers invited to them, any of their own for the client; otherwise ``NotFound``."""
-    visible = Q(visibility=Visibility.PUBLIC, status__in=PUBLIC_STATUSES, client__is_active=True)
-    if viewer is not None and viewer.is_authenticated:
-        invited = Exists(
-            Invitation.objects.filter(project_id=OuterRef("pk"), freelancer_id=viewer.pk)
-        )
-        visible |= Q(client=viewer) | Q(invited, status__in=PUBLIC_STATUSES, client__is_active=True)
-    project = _with_everything(Project.objects.filter(visible, pk=project_id)).first()
-    if project is None:
-        raise NotFound(_("No such project."), code="project_not_found")
-    return project
-
-
-def project_of_client(*, client, project_id: int) -> Project:
-    """One of the client's own projects in any status; another person's id is ``NotFound``."""
-    if not getattr(client, "is_authenticated", False):
-        raise NotFound(_("No such project."), code="project_not_found")
-    project = _with_everything(Project.objects.filter(pk=project_id, client=client)).first()
-    if project is None:
-        raise NotFound(_("No such project."), code="project_not_found")
-    return project
-
-
-def projects_of_client(*, client) -> QuerySet[Project]:
-    """The client's projects in every status, newest first."""
-    return (
-        Project.objects.filter(client=client)
-        .select_related("category")
-        .order_by("-created_at", "-id")
-    )
-
-
-def project_history(*, project: Project) -> QuerySet[ProjectStatusChange]:
-    return project.status_changes.select_related("actor").order_by("created_at", "id")
-
-
-def project_missing_for_publish(*, project: Project, today=None) -> list[str]:
-    """What must be fixed before publishing (empty when the project can be published)."""
-    today = today or timezone.localdate()
-    missing = []
-    if not project.title.strip():
-        missing.append(_("Add a title."))
-    if len(project.description.strip()) < DESCRIPTION_MIN_LENGTH:
-        missing.append(
-            _("Describe the work in at least %(count)s characters.")
-            % {"count": DESCRIPTION_MIN_LENGTH}
-        )
-    if project.category_id is None:
-        missing.append(_("Choose a category."))
-    if not project.has_budget:
-        missing.append(_("Set a budget."))
-    if project.deadline is not None and project.deadline < today:
-        missing.append(_("The deadline is in the past."))
-    if project.work_mode == WorkMode.LOCAL and not (project.city.strip() and project.radius_km):
-        missing.append(_("For on-site work, give the city and a radius."))
-    return missing
-
-
-def similar_budget_median(*, project: Project) -> Decimal | None:
-    """Median budget midpoint of open and awarded projects in the same category, budget type
-    and currency (the project itself excluded); None with fewer than ``SIMILAR_MIN``."""
-    if project.category_id is None:
-        return None
-    rows = (
-        Project.objects.filter(
-            category_id=project.category_id,
-            budget_type=project.budget_type,
-            currency=project.currency,
-            status__in=(Status.OPEN, Status.AWARDED),
-            budget_min__isnull=False,
-            budget_max__isnull=False,
-        )
-        .exclude(pk=project.pk)
-        .order_by("-published_at", "-id")
-        .values_list("budget_min", "budget_max")[:SIMILAR_SAMPLE]
-    )
-    midpoints = [(low + high) / 2 for low, high in rows]
-    if len(midpoints) < SIMILAR_MIN:
-        return None
-    return Decimal(statistics.median(midpoints))
-
-
-def project_clarity(project: Project) -> list[Warning]:
-    """Hints that make a project easier to propose on — warnings, never blockers:
-    no deliverables mentioned, a budget far from similar projects, no deadline."""
-    warnings = []
-    if not _DELIVERABLE_RE.search(f"{project.title} {project.description}"):
-        warnings.append(
-            Warning(
-                "no_deliverables",
-                _("Say what you expect to receive (pages, features, files, documents…)."),
-            )
-        )
-    midpoint = project.budget_midpoint
-    median = similar_budget_median(project=project) if midpoint is not None else None
-    if median:
-        if midpoint * BUDGET_FACTOR < median:
-            warnings.append(Warning("budget_low", _("Your budget is far below similar projects.")))
-        elif midpoint > median * BUDGET_FACTOR:
-            warnings.append(Warning("budget_high", _("Your budget is far above similar projects.")))
-    if project.deadline is None:
-        warnings.append(
-            Warning("no_deadline", _("Add a deadline so freelancers can plan their time."))
-        )
-    return warnings

@@ -1,0 +1,67 @@
+"""Reads for projects, split by purpose: who sees which project (``visibility``), the
+filtered and faceted list (``browse``) and its pages (``paging``), and the check before
+publishing (``clarity``). Import from ``jiedan.projects.selectors``; the names below are its
+public face."""
+
+from .browse import (
+    KEYSET_ORDERS,
+    MAX_DISTANCE_KM,
+    MAX_PAGE_NUMBER,
+    PER_PAGE,
+    Cursor,
+    Facet,
+    FacetOption,
+    InvalidFilter,
+    PostedWithin,
+    ProjectFilters,
+    Sort,
+    cursor_decode,
+    cursor_encode,
+    project_facets,
+    project_filters,
+    project_list,
+)
+from .clarity import (
+    Warning,
+    project_clarity,
+    project_missing_for_publish,
+    similar_budget_median,
+)
+from .paging import ProjectPage, project_page
+from .visibility import (
+    project_for_viewer,
+    project_history,
+    project_of_client,
+    projects_of_client,
+    public_projects,
+)
+
+__all__ = [
+    "KEYSET_ORDERS",
+    "MAX_DISTANCE_KM",
+    "MAX_PAGE_NUMBER",
+    "PER_PAGE",
+    "Cursor",
+    "Facet",
+    "FacetOption",
+    "InvalidFilter",
+    "PostedWithin",
+    "ProjectFilters",
+    "ProjectPage",
+    "Sort",
+    "Warning",
+    "cursor_decode",
+    "cursor_encode",
+    "project_clarity",
+    "project_facets",
+    "project_filters",
+    "project_for_viewer",
+    "project_history",
+    "project_list",
+    "project_missing_for_publish",
+    "project_of_client",
+    "project_page",
+    "projects_of_client",
+    "public_projects",
+    "similar_budget_median",
+]
