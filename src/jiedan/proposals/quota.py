@@ -19,8 +19,6 @@ from jiedan.projects.models import Project
 
 from .models import Proposal, Status
 
-DEFAULT_MONTHLY_QUOTA = 30
-
 
 @dataclass(frozen=True)
 class QuotaStatus:
@@ -34,7 +32,7 @@ class QuotaStatus:
 
 
 def monthly_allowance() -> int:
-    return int(getattr(settings, "PROPOSALS_MONTHLY_QUOTA", DEFAULT_MONTHLY_QUOTA))
+    return int(settings.PROPOSALS_MONTHLY_QUOTA)
 
 
 def _month_bounds(now: datetime) -> tuple[datetime, datetime]:
