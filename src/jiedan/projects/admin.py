@@ -5,7 +5,7 @@ Every change goes through ``services.py`` so the status machine and its history 
 
 from django.contrib import admin
 
-from .models import Project, ProjectStatusChange
+from .models import Project, ProjectAttachment, ProjectStatusChange
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -24,6 +24,12 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(StatusChangeInline):
+    model = ProjectAttachment
+    fields = ["original_name", "content_type", "size", "sha256", "created_at"]
+    readonly_fields = fields
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "client", "category", "status", "budget_type", "published_at"]
@@ -31,7 +37,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ["client", "category"]
     search_fields = ["title", "client__email"]
     date_hierarchy = "created_at"
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, AttachmentInline]
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ Public reads need no sign-in. Writes use the default auth (token or session). An
 project is 404 for every write, and nothing changes.
 """
 
+from django.urls import reverse
 from ninja import Query, Router, Status
 
 from jiedan.accounts.api_auth import OPTIONAL_AUTH
@@ -48,6 +49,17 @@ def _full(project: Project) -> dict:
         "screening_questions": project.screening_questions,
         "expires_at": project.expires_at,
         "updated_at": project.updated_at,
+        "attachments": [
+            {
+                "id": file.pk,
+                "name": file.original_name,
+                "content_type": file.content_type,
+                "size": file.size,
+                "sha256": file.sha256,
+                "download_url": reverse("projects:attachment", args=[file.pk]),
+            }
+            for file in project.attachments.all()
+        ],
     }
 
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.money import amount_field, currency_field
+from jiedan.core.storage import private_storage
 from jiedan.taxonomy.models import Category, Skill
 
 PUBLISH_DAYS = 30
@@ -214,3 +215,31 @@ class ProjectStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.project_id}: {self.from_status} → {self.to_status}"
+
+
+MAX_ATTACHMENTS = 5
+
+
+def attachment_path(instance, filename):
+    return f"projects/{instance.project.client_id}/{instance.project_id}/{filename}"
+
+
+class ProjectAttachment(models.Model):
+    """A brief, mock-up or sample the client adds to a project. Private storage: served only
+    to people who may see the project, through a view that checks it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project attachment")
+        verbose_name_plural = _("project attachments")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

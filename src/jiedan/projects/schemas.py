@@ -89,6 +89,15 @@ class ProjectSummaryOut(Schema):
     published_at: datetime | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    download_url: str
+
+
 class ProjectOut(ProjectSummaryOut):
     description: str
     skills: list[SkillOut]
@@ -99,6 +108,7 @@ class ProjectOut(ProjectSummaryOut):
     screening_questions: list[str]
     expires_at: datetime | None
     updated_at: datetime
+    attachments: list[AttachmentOut]
 
 
 class ProjectListItemOut(ProjectSummaryOut):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from jiedan.core.geo import City, city_lookup
 from jiedan.core.money import Currency, money_positive
+from jiedan.core.uploads import upload_check
 from jiedan.proposals.quota import quota_refund_on_project_end
 from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
@@ -34,6 +35,7 @@ from jiedan.taxonomy.models import Category, Skill
 from .models import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
+    MAX_ATTACHMENTS,
     MAX_RADIUS_KM,
     MAX_SCREENING_QUESTIONS,
     MAX_SKILLS,
@@ -43,6 +45,7 @@ from .models import (
     BudgetType,
     Duration,
     Project,
+    ProjectAttachment,
     ProjectStatusChange,
     Status,
     Visibility,
@@ -328,3 +331,49 @@ def projects_expire_overdue(*, now: datetime) -> int:
     for project in overdue:
         project_transition(project=project, to=Status.CLOSED, actor=None, reason=EXPIRED_REASON)
     return len(overdue)
+
+
+@transaction.atomic
+def project_attachments_add(*, client, project_id: int, uploads) -> list[ProjectAttachment]:
+    """Add files (images, PDF or ZIP, checked by content) to the client's draft or open
+    project; at most ``MAX_ATTACHMENTS`` in all. Every file is checked before any is kept."""
+    project = _own_project(client, project_id)
+    if project.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            _("Only a draft or open project can be edited."), code="project_not_editable"
+        )
+    uploads = [upload for upload in uploads or [] if upload]
+    if project.attachments.count() + len(uploads) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS},
+            code="too_many_files",
+        )
+    checked = [(upload, upload_check(upload)) for upload in uploads]
+    added = []
+    for upload, facts in checked:
+        record = ProjectAttachment(
+            project=project,
+            original_name=(upload.name or facts.stored_name())[:200],
+            content_type=facts.content_type,
+            size=facts.size,
+            sha256=facts.sha256,
+        )
+        record.file.save(facts.stored_name(), upload, save=False)
+        record.save()
+        added.append(record)
+    return added
+
+
+@transaction.atomic
+def project_attachment_remove(*, client, attachment_id: int) -> None:
+    record = ProjectAttachment.objects.filter(pk=attachment_id, project__client=client).first()
+    if record is None:
+        raise NotFound(_("No such file."), code="attachment_not_found")
+    project = _own_project(client, record.project_id)
+    if project.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            _("Only a draft or open project can be edited."), code="project_not_editable"
+        )
+    stored = record.file
+    record.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:project_id>/review/", views.review, name="review"),
     path("<int:project_id>/cancel/", views.cancel, name="cancel"),
     path("<int:project_id>/close/", views.close, name="close"),
+    path("<int:project_id>/files/", views.attachments_add, name="attachments_add"),
+    path("files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("files/<int:attachment_id>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

@@ -4,7 +4,7 @@ else's project is a 404 whatever the id, and nothing changes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from jiedan.proposals.selectors import inbox_counts, proposal_counts_by_project,
 
 from . import selectors, services
 from .forms import ProjectFilterForm, ProjectForm
-from .models import EDITABLE_STATUSES, Status
+from .models import EDITABLE_STATUSES, MAX_ATTACHMENTS, Status
 
 
 def _or_404(read, **kwargs):
@@ -98,6 +98,8 @@ def review(request, project_id: int):
         "project": project,
         "missing": selectors.project_missing_for_publish(project=project),
         "warnings": selectors.project_clarity(project),
+        "max_attachments": MAX_ATTACHMENTS,
+        "files_editable": project.status in EDITABLE_STATUSES,
     }
     return render(request, "projects/review.html", context)
 
@@ -126,3 +128,50 @@ def cancel(request, project_id: int):
 @require_POST
 def close(request, project_id: int):
     return _owner_action(request, project_id, services.project_close, _("Your project is closed."))
+
+
+@login_required
+@require_POST
+def attachments_add(request, project_id: int):
+    """Owner only: add files to a draft or open project, then back to the review page."""
+    try:
+        services.project_attachments_add(
+            client=request.user, project_id=project_id, uploads=request.FILES.getlist("files")
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Files added."))
+    return redirect("projects:review", project_id=project_id)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, attachment_id: int):
+    record = _or_404(
+        selectors.project_attachment_for_viewer, viewer=request.user, attachment_id=attachment_id
+    )
+    try:
+        services.project_attachment_remove(client=request.user, attachment_id=attachment_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("File removed."))
+    return redirect("projects:review", project_id=record.project_id)
+
+
+def attachment(request, attachment_id: int):
+    """A project file, for anyone who may see the project; always a download."""
+    record = _or_404(
+        selectors.project_attachment_for_viewer, viewer=request.user, attachment_id=attachment_id
+    )
+    response = FileResponse(
+        record.file.open("rb"), as_attachment=True, filename=record.original_name
+    )
+    response["Content-Type"] = record.content_type
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -29,6 +29,7 @@ from .clarity import (
 )
 from .paging import ProjectPage, project_page
 from .visibility import (
+    project_attachment_for_viewer,
     project_for_viewer,
     project_history,
     project_of_client,
@@ -52,6 +53,7 @@ __all__ = [
     "Warning",
     "cursor_decode",
     "cursor_encode",
+    "project_attachment_for_viewer",
     "project_clarity",
     "project_facets",
     "project_filters",

@@ -14,6 +14,7 @@ from jiedan.proposals.models import Invitation
 from ..models import (
     PUBLIC_STATUSES,
     Project,
+    ProjectAttachment,
     ProjectStatusChange,
     Visibility,
 )
@@ -27,7 +28,7 @@ def public_projects() -> QuerySet[Project]:
 
 
 def _with_everything(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    return queryset.select_related("client", "category").prefetch_related("skills")
+    return queryset.select_related("client", "category").prefetch_related("skills", "attachments")
 
 
 def project_for_viewer(*, project_id: int, viewer) -> Project:
@@ -66,3 +67,13 @@ def projects_of_client(*, client) -> QuerySet[Project]:
 
 def project_history(*, project: Project) -> QuerySet[ProjectStatusChange]:
     return project.status_changes.select_related("actor").order_by("created_at", "id")
+
+
+def project_attachment_for_viewer(*, viewer, attachment_id: int) -> ProjectAttachment:
+    """A project's file for anyone who may see the project (see ``project_for_viewer``);
+    otherwise ``NotFound``."""
+    record = ProjectAttachment.objects.filter(pk=attachment_id).first()
+    if record is None:
+        raise NotFound(_("No such file."), code="attachment_not_found")
+    project_for_viewer(project_id=record.project_id, viewer=viewer)  # raises NotFound
+    return record
