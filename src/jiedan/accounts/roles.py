@@ -52,6 +52,8 @@ CAPABILITIES: dict[str, Capability] = {
             "profiles.view_freelancerprofile",
             "profiles.view_clientprofile",
             "profiles.view_portfolioitem",
+            "savedsearches.view_savedsearch",
+            "savedsearches.view_savedsearchmatch",
         ),
         _cap(
             "accounts.manage",

@@ -21,6 +21,7 @@ from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
 from jiedan.proposals.api import router as proposals_router
+from jiedan.savedsearches.api import router as savedsearches_router
 from jiedan.taxonomy.api import router as taxonomy_router
 from jiedan.verification.api import router as verification_router
 
@@ -42,6 +43,7 @@ api.add_router("/projects", projects_router)
 api.add_router("/contests", contests_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/tasks", piecework_router)
+api.add_router("/saved-searches", savedsearches_router)
 api.add_router("/verification", verification_router)
 
 

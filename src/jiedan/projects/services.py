@@ -52,6 +52,7 @@ from .models import (
     WorkMode,
 )
 from .selectors import project_missing_for_publish
+from .signals import project_published
 
 EXPIRED_REASON = "expired"
 ENDED_WITHOUT_HIRE = (Status.CLOSED, Status.CANCELLED)
@@ -297,7 +298,13 @@ def project_publish(*, client, project_id: int, now: datetime | None = None) -> 
     now = now or timezone.now()
     project.published_at = now
     project.expires_at = now + PUBLISH_PERIOD
-    return project_transition(project=project, to=Status.OPEN, actor=client)
+    project = project_transition(project=project, to=Status.OPEN, actor=client)
+    project_id = project.pk
+    # After the search entry written by the transition's own commit hook.
+    transaction.on_commit(
+        lambda: project_published.send(sender=Project, project_id=project_id), robust=True
+    )
+    return project
 
 
 @transaction.atomic

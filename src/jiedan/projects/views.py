@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jiedan.core.errors import DomainError, NotFound
 from jiedan.proposals.selectors import inbox_counts, proposal_counts_by_project, propose_state
+from jiedan.savedsearches.forms import SavedSearchForm
 
 from . import selectors, services
 from .forms import ProjectFilterForm, ProjectForm
@@ -24,10 +25,25 @@ def _or_404(read, **kwargs):
         raise Http404(error.message) from error
 
 
+def _criteria_fields(filters) -> list[tuple[str, str]]:
+    """The search's criteria as (name, value) form fields, for saving it; empty when there is
+    nothing to save (invalid filters or no criteria)."""
+    criteria = selectors.filters_criteria(filters) if filters else {}
+    return [
+        (name, "on" if value is True else str(item))
+        for name, value in criteria.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+
+
 def browse(request):
     form = ProjectFilterForm(request.GET)
-    page = selectors.project_page(filters=form.filters(), page=request.GET.get("page"))
-    return render(request, "projects/browse.html", {"form": form, "page": page})
+    filters = form.filters()
+    page = selectors.project_page(filters=filters, page=request.GET.get("page"))
+    context = {"form": form, "page": page, "criteria_fields": _criteria_fields(filters)}
+    if request.user.is_authenticated:
+        context["save_search_form"] = SavedSearchForm()
+    return render(request, "projects/browse.html", context)
 
 
 def detail(request, project_id: int):

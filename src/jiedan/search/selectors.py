@@ -5,6 +5,8 @@ objects that match more, and rarer, tokens first. Callers filter and page in SQL
 ``pk__in`` and keep this order.
 """
 
+import json
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
@@ -25,10 +27,42 @@ def search_ranked_ids(*, kind: str, query: str, limit: int = DEFAULT_LIMIT) -> l
     return _sqlite(kind, tokens, limit)
 
 
-def _postgresql(kind: str, tokens: list[str], limit: int) -> list[int]:
+def search_matching_ids(*, kind: str, query: str, object_ids: list[int]) -> set[int]:
+    """Which of ``object_ids`` (of ``kind``) match ``query`` the way ``search_ranked_ids``
+    matches, without ranking or a limit: for checking a few known objects, such as a newly
+    published project against saved searches."""
+    tokens = query_tokens(query)
+    if not tokens or not object_ids:
+        return set()
+    if connection.vendor == "postgresql":
+        return set(
+            SearchDocument.objects.filter(
+                kind=kind, object_id__in=object_ids, vector=_postgresql_query(tokens)
+            ).values_list("object_id", flat=True)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.object_id FROM search_fts JOIN search_searchdocument d "
+            "ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND d.kind = %s "
+            "AND d.object_id IN (SELECT value FROM json_each(%s))",
+            [_sqlite_match(tokens), kind, json.dumps([int(pk) for pk in object_ids])],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _postgresql_query(tokens: list[str]) -> SearchQuery:
     query = SearchQuery(tokens[0], config="simple")
     for token in tokens[1:]:
         query |= SearchQuery(token, config="simple")
+    return query
+
+
+def _sqlite_match(tokens: list[str]) -> str:
+    return " OR ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+
+
+def _postgresql(kind: str, tokens: list[str], limit: int) -> list[int]:
+    query = _postgresql_query(tokens)
     return list(
         SearchDocument.objects.filter(kind=kind, vector=query)
         .annotate(rank=SearchRank(F("vector"), query))
@@ -38,7 +72,7 @@ def _postgresql(kind: str, tokens: list[str], limit: int) -> list[int]:
 
 
 def _sqlite(kind: str, tokens: list[str], limit: int) -> list[int]:
-    match = " OR ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+    match = _sqlite_match(tokens)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT d.object_id FROM search_fts JOIN search_searchdocument d "

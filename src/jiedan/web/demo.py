@@ -1,5 +1,5 @@
 """Bilingual demo content for ``manage.py seed_demo``: accounts, profiles, services, open
-projects, a proposal and an invitation.
+projects, a proposal, an invitation and saved searches (which the demo projects then alert).
 
 Idempotent: each piece is created only when missing, so running it again changes nothing and
 never overwrites what someone edited while trying the demo.
@@ -17,7 +17,10 @@ from jiedan.profiles import services as profiles
 from jiedan.profiles.models import ClientProfile, FreelancerProfile
 from jiedan.projects import services as projects
 from jiedan.projects.models import Project
+from jiedan.projects.selectors import project_filters
 from jiedan.proposals import services as proposals
+from jiedan.savedsearches import services as saved_searches
+from jiedan.savedsearches.models import SavedSearch
 from jiedan.taxonomy.models import Skill
 
 FREELANCERS = {
@@ -147,6 +150,10 @@ DEMO_PROPOSAL = {
     ],
 }
 DEMO_INVITATION = ("client.acme@demo.jiedan.local", "freelancer.chen@demo.jiedan.local")
+DEMO_SAVED_SEARCHES = {
+    "freelancer.li@demo.jiedan.local": ("企业官网", "daily"),
+    "freelancer.emma@demo.jiedan.local": ("logo", "instant"),
+}
 
 
 def _profile_details(values: dict) -> profiles.ProfileDetails:
@@ -201,8 +208,17 @@ def seed_demo() -> tuple[list, int]:
             profiles.client_profile_update(
                 user=users[email], company_name=company, about=about, city=city, website=""
             )
+    _seed_saved_searches(users)
     _seed_projects(users)
     return accounts, created
+
+
+def _seed_saved_searches(users: dict) -> None:
+    for email, (words, email_alerts) in DEMO_SAVED_SEARCHES.items():
+        if not SavedSearch.objects.filter(owner=users[email]).exists():
+            saved_searches.saved_search_create(
+                owner=users[email], filters=project_filters(query=words), email_alerts=email_alerts
+            )
 
 
 def _seed_projects(users: dict) -> None:

@@ -12,6 +12,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from jiedan.savedsearches.selectors import new_alert_count
+
 from .selectors import account_checklist, service_status
 
 
@@ -29,7 +31,8 @@ def dashboard(request):
     user = request.user
     checklist = account_checklist(user=user)
     template = f"web/dashboard_{user.mode}.html"
-    return render(request, template, {"checklist": checklist})
+    context = {"checklist": checklist, "new_search_alerts": new_alert_count(owner=user)}
+    return render(request, template, context)
 
 
 def set_language(request):

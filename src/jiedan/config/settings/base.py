@@ -23,6 +23,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 JIEDAN_ENVIRONMENT = "base"
 SITE_ID = 1
 SITE_DOMAIN = env("SITE_DOMAIN", default="127.0.0.1:8000")
+# Links in e-mails sent by background jobs (no request to take the address from).
+SITE_URL = env("SITE_URL", default=f"http://{SITE_DOMAIN}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "jiedan.contests",
     "jiedan.verification",
     "jiedan.notifications",
+    "jiedan.savedsearches",
     "jiedan.web",
     "channels",
     "django_htmx",
@@ -170,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "settle-closed-piece-tasks": {
         "task": "jiedan.piecework.tasks.settle_closed_piece_tasks",
+        "schedule": timedelta(hours=1),
+    },
+    "email-saved-search-digests": {
+        "task": "jiedan.savedsearches.tasks.email_daily_digests",
         "schedule": timedelta(hours=1),
     },
 }

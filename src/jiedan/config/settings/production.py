@@ -4,7 +4,7 @@ Needs at least ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_U
 """
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import SITE_DOMAIN, STORAGES, env
 
 JIEDAN_ENVIRONMENT = "production"
 DEBUG = False
@@ -14,6 +14,7 @@ DEBUG = False
 for _required in ("DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"):
     env.str(_required)
 
+SITE_URL = env("SITE_URL", default=f"https://{SITE_DOMAIN}").rstrip("/")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -1,6 +1,7 @@
 """Reads for projects, split by purpose: who sees which project (``visibility``), the
-filtered and faceted list (``browse``) and its pages (``paging``), and the check before
-publishing (``clarity``). Import from ``jiedan.projects.selectors``; the names below are its
+filtered and faceted list (``browse``) and its pages (``paging``), the check before publishing
+(``clarity``), one project checked against filters (``matching``) and filters as stored query
+parameters (``params``). Import from ``jiedan.projects.selectors``; the names below are its
 public face."""
 
 from .browse import (
@@ -27,7 +28,9 @@ from .clarity import (
     project_missing_for_publish,
     similar_budget_median,
 )
+from .matching import ProjectFacts, project_facts, project_matches, project_matches_text
 from .paging import ProjectPage, project_page
+from .params import CRITERIA, criteria_filters, filters_criteria
 from .visibility import (
     project_attachment_for_viewer,
     project_for_viewer,
@@ -38,6 +41,7 @@ from .visibility import (
 )
 
 __all__ = [
+    "CRITERIA",
     "KEYSET_ORDERS",
     "MAX_DISTANCE_KM",
     "MAX_PAGE_NUMBER",
@@ -47,19 +51,25 @@ __all__ = [
     "FacetOption",
     "InvalidFilter",
     "PostedWithin",
+    "ProjectFacts",
     "ProjectFilters",
     "ProjectPage",
     "Sort",
     "Warning",
+    "criteria_filters",
     "cursor_decode",
     "cursor_encode",
+    "filters_criteria",
     "project_attachment_for_viewer",
     "project_clarity",
     "project_facets",
+    "project_facts",
     "project_filters",
     "project_for_viewer",
     "project_history",
     "project_list",
+    "project_matches",
+    "project_matches_text",
     "project_missing_for_publish",
     "project_of_client",
     "project_page",

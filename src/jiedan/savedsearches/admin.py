@@ -1,0 +1,34 @@
+"""Saved searches in the back office: read-only, for answering a person's questions about
+their alerts. Criteria are search filters, not private details."""
+
+from django.contrib import admin
+
+from .models import SavedSearch, SavedSearchMatch
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "email_alerts", "last_emailed_at", "created_at")
+    list_filter = ("email_alerts",)
+    search_fields = ("name", "owner__email")
+    readonly_fields = [field.name for field in SavedSearch._meta.fields]
+    list_select_related = ("owner",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SavedSearchMatch)
+class SavedSearchMatchAdmin(admin.ModelAdmin):
+    list_display = ("saved_search", "project", "matched_at", "seen_at", "emailed_at")
+    readonly_fields = [field.name for field in SavedSearchMatch._meta.fields]
+    list_select_related = ("saved_search", "project")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
