@@ -82,6 +82,9 @@ CAPABILITIES: dict[str, Capability] = {
             "payments.view",
             "See payment details, wallets, journals, escrow and payouts.",
             "escrow.view_escrowmovement",
+            "ledger.view_account",
+            "ledger.view_journal",
+            "ledger.view_entry",
         ),
         _cap("payouts.manage", "Approve, hold and reconcile payouts."),
         _cap(

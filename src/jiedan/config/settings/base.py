@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jiedan.proposals",
     "jiedan.search",
     "jiedan.escrow",
+    "jiedan.ledger",
     "jiedan.contests",
     "jiedan.verification",
     "jiedan.notifications",
