@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from jiedan.ledger.fees import fee_schedule, release_split, top_up_quote, withdrawal_quote
 from jiedan.savedsearches.selectors import new_alert_count
 
 from .selectors import account_checklist, service_status
@@ -22,7 +23,14 @@ def landing(request):
 
 
 def fees(request):
-    return render(request, "web/fees.html")
+    """The public fee page: every fee from the one schedule, with worked examples."""
+    context = {
+        "schedule": fee_schedule(),
+        "release": release_split("1000", "CNY"),
+        "top_up": top_up_quote("1000", "CNY"),
+        "withdrawal": withdrawal_quote("500", "CNY"),
+    }
+    return render(request, "web/fees.html", context)
 
 
 @login_required

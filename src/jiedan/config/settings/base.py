@@ -302,7 +302,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Platform business settings ---------------------------------------------------------------
+# Every fee is read in one place, jiedan.ledger.fees, and stated on the public fee page.
 JIEDAN_COMMISSION_RATE = Decimal(env("JIEDAN_COMMISSION_RATE", default="0.10"))
+JIEDAN_PROCESSING_FEE_RATE = Decimal(env("JIEDAN_PROCESSING_FEE_RATE", default="0.006"))
+JIEDAN_WITHDRAWAL_FEE = Decimal(env("JIEDAN_WITHDRAWAL_FEE", default="2.00"))
+JIEDAN_WITHDRAWAL_MINIMUM = Decimal(env("JIEDAN_WITHDRAWAL_MINIMUM", default="50.00"))
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
 API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
 PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
