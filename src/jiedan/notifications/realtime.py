@@ -22,3 +22,19 @@ def user_event_push(*, user_id: int, event: str, data: dict) -> None:
         )
 
     transaction.on_commit(send)
+
+
+def user_events_push(events: list[tuple[int, str, dict]]) -> None:
+    """Deliver many ``(user_id, event, data)`` at once, after commit, in one pass over the
+    channel layer (one event loop for all, instead of one per event)."""
+    if not events:
+        return
+
+    async def send_all():
+        layer = get_channel_layer()
+        for user_id, event, data in events:
+            await layer.group_send(
+                user_group(user_id), {"type": "user.event", "event": event, "data": data}
+            )
+
+    transaction.on_commit(async_to_sync(send_all))

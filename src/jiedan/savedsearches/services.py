@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from jiedan.core.links import absolute_url
-from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.realtime import user_events_push
 from jiedan.projects.models import Status as ProjectStatus
 from jiedan.projects.models import Visibility
 from jiedan.projects.selectors import (
@@ -202,21 +202,20 @@ def _matching_searches(facts: ProjectFacts, now: datetime) -> list[SavedSearch]:
     return matching
 
 
-def _push_alert(saved_search: SavedSearch, facts: ProjectFacts) -> None:
-    owner = saved_search.owner
-    with translation.override(owner.language or settings.LANGUAGE_CODE):
-        url = reverse("projects:detail", args=[facts.project_id])
-    user_event_push(
-        user_id=owner.pk,
-        event=LIVE_EVENT,
-        data={
-            "saved_search_id": saved_search.pk,
-            "saved_search_name": saved_search.name,
-            "project_id": facts.project_id,
-            "project_title": facts.title,
-            "url": url,
-        },
-    )
+def _alert_event(saved_search: SavedSearch, facts: ProjectFacts, paths: dict) -> tuple:
+    """The live event for one alert; the project's path in the owner's language."""
+    language = saved_search.owner.language or settings.LANGUAGE_CODE
+    if language not in paths:
+        with translation.override(language):
+            paths[language] = reverse("projects:detail", args=[facts.project_id])
+    data = {
+        "saved_search_id": saved_search.pk,
+        "saved_search_name": saved_search.name,
+        "project_id": facts.project_id,
+        "project_title": facts.title,
+        "url": paths[language],
+    }
+    return (saved_search.owner_id, LIVE_EVENT, data)
 
 
 @transaction.atomic
@@ -241,8 +240,8 @@ def saved_search_alerts_record(*, project_id: int, now: datetime) -> list[SavedS
         ],
         ignore_conflicts=True,
     )
-    for search in fresh:
-        _push_alert(search, facts)
+    paths = {}
+    user_events_push([_alert_event(search, facts, paths) for search in fresh])
     return created
 
 

@@ -3,7 +3,9 @@ is published, each saved search is checked against it once, without running the 
 
 ``project_matches`` gives the same answer as "the project is in ``project_list(filters)``",
 filter by filter (a test holds the two together); the text query is answered by the search
-index, for one project at a time.
+index, for one project at a time. One difference is deliberate: for a text query the list
+keeps only the best ``search.selectors.DEFAULT_LIMIT`` matches, while an alert fires for any
+matching project, however common the words.
 """
 
 from dataclasses import dataclass
