@@ -1,5 +1,3 @@
-from django.utils import timezone
-
 from jiedan.projects import services as project_services
 from jiedan.projects.selectors import project_filters
 from jiedan.savedsearches import services
@@ -20,7 +18,3 @@ def publish(capture, **fields):
         project_services.project_publish(client=project.client, project_id=project.pk)
     project.refresh_from_db()
     return project
-
-
-def now():
-    return timezone.now()

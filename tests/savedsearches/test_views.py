@@ -6,7 +6,6 @@ from django.test import Client
 
 from jiedan.savedsearches.models import SavedSearch
 from tests.factories import UserFactory
-from tests.projects.factories import open_project
 
 from .helpers import publish, save
 
@@ -142,4 +141,3 @@ def test_a_closed_projects_alert_is_listed_without_a_link(user, django_capture_o
     assert "Logo design" in html
     assert f'href="/en/projects/{project.pk}/"' not in html
     assert "Cancelled" in html
-    open_project()

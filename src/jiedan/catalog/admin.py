@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.core.admin import ReadOnlyMixin
+
 from .models import (
     Service,
     ServiceExtra,
@@ -19,17 +21,6 @@ from .models import (
     ServiceStatusChange,
     ServiceTier,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TierInline(ReadOnlyMixin, admin.TabularInline):

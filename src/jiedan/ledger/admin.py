@@ -3,38 +3,20 @@ changes or deletes accounts, journals or entries here; corrections are reversal 
 
 from django.contrib import admin
 
+from jiedan.core.admin import ReadOnlyMixin
+
 from .models import Account, Entry, Journal
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyMixin, admin.TabularInline):
     model = Entry
     fields = ("account", "amount", "currency")
     readonly_fields = fields
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "purpose", "owner", "reference", "currency", "balance", "updated_at")
     list_filter = ("purpose", "currency")
     search_fields = ("owner__email", "reference")
@@ -42,7 +24,7 @@ class AccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Journal)
-class JournalAdmin(ReadOnlyAdmin):
+class JournalAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "kind", "reference", "memo", "actor", "created_at")
     list_filter = ("kind",)
     search_fields = ("idempotency_key", "reference", "memo")

@@ -7,18 +7,9 @@ author and the client.
 
 from django.contrib import admin
 
+from jiedan.core.admin import ReadOnlyMixin
+
 from .models import Piece, PieceTask, PieceTaskStatusChange
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StatusChangeInline(ReadOnlyMixin, admin.TabularInline):
