@@ -14,6 +14,7 @@ from jiedan.contests import services
 from jiedan.contests.models import Contest, ContestPrize, Entry, Status
 from tests.catalog.factories import CategoryFactory, SkillFactory  # noqa: F401
 from tests.factories import UserFactory
+from tests.ledger.helpers import top_up
 
 PRIZES = (Decimal("1000.00"), Decimal("500.00"))
 
@@ -30,8 +31,8 @@ def pdf_upload(name="brief.pdf") -> SimpleUploadedFile:
 
 
 class ContestFactory(factory.django.DjangoModelFactory):
-    """A complete draft, ready to publish: two places (1000 and 500 CNY), deadline in 7 days.
-    Pass ``prizes=[...]`` for other places."""
+    """A complete draft, ready to publish: two places (1000 and 500 CNY), deadline in 7 days,
+    and the prize money in the client's wallet. Pass ``prizes=[...]`` for other places."""
 
     class Meta:
         model = Contest
@@ -51,6 +52,14 @@ class ContestFactory(factory.django.DjangoModelFactory):
             amounts = PRIZES if extracted is None else extracted
             for place, amount in enumerate(amounts, start=1):
                 ContestPrize.objects.create(contest=self, place=place, amount=Decimal(amount))
+
+    @factory.post_generation
+    def funded(self, create, extracted, **kwargs):
+        """The client's wallet holds the total prize, unless ``funded=False`` is passed."""
+        if create and extracted is not False:
+            total = sum(prize.amount for prize in self.prizes.all())
+            if total:
+                top_up(self.client, total, currency=self.currency)
 
 
 def open_contest(*, now=None, **kwargs) -> Contest:

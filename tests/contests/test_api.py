@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from jiedan.accounts import services as account_services
 from jiedan.contests.models import Contest, Entry, EntryFile, Status
-from jiedan.escrow.models import EscrowMovement
 from jiedan.escrow.selectors import escrow_balance
+from tests.escrow.helpers import escrow_journals
 from tests.factories import UserFactory
+from tests.ledger.helpers import top_up
 
 from .factories import CategoryFactory, ContestFactory, image_upload, judging_contest, open_contest
 
@@ -67,6 +68,7 @@ def test_create_publish_and_escrow(client, user):
         "sealed",
     )
     contest_id = body["id"]
+    top_up(user, "2000.00")
     response = client.post(f"/api/v1/contests/{contest_id}/publish", **auth)
     assert response.status_code == 200
     assert response.json()["status"] == "open"
@@ -74,7 +76,7 @@ def test_create_publish_and_escrow(client, user):
     again = client.post(f"/api/v1/contests/{contest_id}/publish", **auth)
     assert again.status_code == 409
     assert again.json()["code"] == "contest_not_draft"
-    assert EscrowMovement.objects.count() == 1
+    assert escrow_journals().count() == 1
 
 
 def test_bad_input_has_the_error_shape_and_saves_nothing(client, user):
@@ -110,7 +112,7 @@ def test_someone_elses_draft_is_404_and_nothing_changes(client, other_user):
     assert response.status_code == 404
     contest.refresh_from_db()
     assert (contest.status, contest.title) == (Status.DRAFT, "Original")
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
 
 
 def test_submit_entry_multipart_and_see_it_as_the_author(client):

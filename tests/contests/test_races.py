@@ -10,8 +10,8 @@ from django.db import connection, connections
 from jiedan.contests import services
 from jiedan.contests.models import MAX_ENTRIES_PER_AUTHOR, Entry, EntryStatus, Status
 from jiedan.core.errors import DomainError
-from jiedan.escrow.models import EscrowMovement, MovementKind
 from jiedan.escrow.selectors import escrow_balance
+from tests.escrow.helpers import RELEASED, escrow_journals
 from tests.factories import UserFactory
 
 from .factories import image_upload, judging_contest, open_contest
@@ -58,9 +58,7 @@ def test_concurrent_awards_pay_each_place_once():
 
     results = race(*[award] * RACERS)
     assert sum(not isinstance(result, DomainError) for result in results) == 1
-    releases = EscrowMovement.objects.filter(
-        reference=contest.escrow_reference, kind=MovementKind.RELEASE
-    )
+    releases = escrow_journals(contest.escrow_reference, RELEASED)
     assert releases.count() == 2
     assert escrow_balance(reference=contest.escrow_reference) == 0
 

@@ -21,8 +21,8 @@ from jiedan.contests.models import (
 )
 from jiedan.contests.services import ContestDetails
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from jiedan.escrow.models import EscrowMovement, MovementKind
-from jiedan.escrow.selectors import escrow_balance, escrow_totals
+from jiedan.escrow.selectors import escrow_balance, escrow_moved
+from tests.escrow.helpers import HELD, REFUNDED, RELEASED, escrow_amount, escrow_journals, payee
 from tests.factories import UserFactory
 
 from .factories import (
@@ -60,7 +60,7 @@ def state(contest: Contest) -> tuple:
         list(contest.entries.values_list("pk", "status", "rating", "place", "invalid_reason")),
         contest.status_changes.count(),
         EntryFile.objects.filter(entry__contest=contest).count(),
-        EscrowMovement.objects.filter(reference=contest.escrow_reference).count(),
+        escrow_journals(contest.escrow_reference).count(),
     )
 
 
@@ -81,7 +81,7 @@ def test_create_makes_a_draft_with_ordered_prizes_and_skills(user):
     assert contest.prize_total == Decimal("2800.00")
     assert contest.is_sealed
     assert list(contest.skills.all()) == [skill]
-    assert EscrowMovement.objects.count() == 0
+    assert not escrow_journals().exists()
 
 
 BAD_DETAILS = [
@@ -186,9 +186,9 @@ def test_publish_opens_the_contest_and_holds_the_total_prize_in_escrow():
     assert contest.published_at == now
     assert contest.judging_ends_at == contest.entry_deadline + timedelta(days=7)
     assert escrow_balance(reference=f"contest:{contest.pk}") == Decimal("2000.00")
-    hold = EscrowMovement.objects.get(reference=contest.escrow_reference)
-    assert (hold.kind, hold.party, hold.idempotency_key) == (
-        MovementKind.HOLD,
+    hold = escrow_journals(contest.escrow_reference).get()
+    assert (hold.kind, hold.actor, hold.idempotency_key) == (
+        HELD,
         contest.client,
         f"contest:{contest.pk}:hold",
     )
@@ -252,7 +252,7 @@ def test_cancelling_a_draft_moves_no_money():
     contest.refresh_from_db()
     assert contest.status == Status.CANCELLED
     assert contest.status_changes.get().reason == "changed plan"
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
 
 
 def test_the_last_valid_entry_cannot_be_set_aside_so_the_prize_stays_guaranteed():
@@ -280,9 +280,7 @@ def test_cancelling_an_open_contest_without_valid_entries_refunds_everything():
     contest.refresh_from_db()
     assert contest.status == Status.CANCELLED
     assert escrow_balance(reference=contest.escrow_reference) == 0
-    assert escrow_totals(reference=contest.escrow_reference)[MovementKind.REFUND] == Decimal(
-        "1500.00"
-    )
+    assert escrow_moved(reference=contest.escrow_reference, kind=REFUNDED) == Decimal("1500.00")
 
 
 def test_a_valid_entry_makes_the_prize_guaranteed():
@@ -527,10 +525,8 @@ def test_award_pays_each_place_and_leaves_nothing_in_escrow():
     second.refresh_from_db()
     assert contest.status == Status.AWARDED
     assert (second.place, first.place) == (1, 2)
-    releases = EscrowMovement.objects.filter(
-        reference=contest.escrow_reference, kind=MovementKind.RELEASE
-    ).order_by("idempotency_key")
-    assert [(m.party, m.amount, m.idempotency_key) for m in releases] == [
+    releases = escrow_journals(contest.escrow_reference, RELEASED).order_by("idempotency_key")
+    assert [(payee(j), escrow_amount(j), j.idempotency_key) for j in releases] == [
         (second.author, Decimal("1000.00"), f"contest:{contest.pk}:place:1"),
         (first.author, Decimal("500.00"), f"contest:{contest.pk}:place:2"),
     ]
@@ -542,9 +538,8 @@ def test_award_pays_each_place_and_leaves_nothing_in_escrow():
 def test_places_valid_entries_cannot_fill_are_refunded_to_the_client():
     contest, (only,) = judging_contest(entries=1, prizes=["900", "600", "300"])
     services.contest_award(client=contest.client, contest_id=contest.pk, entry_ids=[only.pk])
-    totals = escrow_totals(reference=contest.escrow_reference)
-    assert totals[MovementKind.RELEASE] == Decimal("900.00")
-    assert totals[MovementKind.REFUND] == Decimal("900.00")
+    assert escrow_moved(reference=contest.escrow_reference, kind=RELEASED) == Decimal("900.00")
+    assert escrow_moved(reference=contest.escrow_reference, kind=REFUNDED) == Decimal("900.00")
     assert escrow_balance(reference=contest.escrow_reference) == 0
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from jiedan.contests import services, tasks
 from jiedan.contests.models import EntryStatus, Status
-from jiedan.escrow.models import EscrowMovement, MovementKind
-from jiedan.escrow.selectors import escrow_balance, escrow_totals
+from jiedan.escrow.selectors import escrow_balance, escrow_moved
+from tests.escrow.helpers import REFUNDED, RELEASED, escrow_journals
 
 from .factories import judging_contest, open_contest, submit
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def movements(contest) -> int:
-    return EscrowMovement.objects.filter(reference=contest.escrow_reference).count()
+    return escrow_journals(contest.escrow_reference).count()
 
 
 def test_deadline_moves_a_contest_with_valid_entries_to_judging():
@@ -42,9 +42,7 @@ def test_deadline_closes_a_contest_without_valid_entries_and_refunds_the_prize()
     contest.refresh_from_db()
     assert contest.status == Status.CLOSED
     assert escrow_balance(reference=contest.escrow_reference) == 0
-    assert escrow_totals(reference=contest.escrow_reference)[MovementKind.REFUND] == Decimal(
-        "1500.00"
-    )
+    assert escrow_moved(reference=contest.escrow_reference, kind=REFUNDED) == Decimal("1500.00")
     count = movements(contest)
     assert (
         services.contest_deadline_pass(contest_id=contest.pk, now=contest.entry_deadline) is False
@@ -87,8 +85,11 @@ def test_auto_award_skips_entries_set_aside_and_refunds_unfilled_places():
     set_aside.refresh_from_db()
     assert (kept.place, set_aside.place) == (1, None)
     assert set_aside.status == EntryStatus.NOT_VALID
-    totals = escrow_totals(reference=contest.escrow_reference)
-    assert (totals[MovementKind.RELEASE], totals[MovementKind.REFUND]) == (
+    reference = contest.escrow_reference
+    assert (
+        escrow_moved(reference=reference, kind=RELEASED),
+        escrow_moved(reference=reference, kind=REFUNDED),
+    ) == (
         Decimal("700.00"),
         Decimal("300.00"),
     )

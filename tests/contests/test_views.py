@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from jiedan.contests.models import Contest, Entry, EntryStatus, Status
-from jiedan.escrow.models import EscrowMovement
 from jiedan.escrow.selectors import escrow_balance
+from tests.escrow.helpers import escrow_journals
 from tests.factories import UserFactory
+from tests.ledger.helpers import top_up
 
 from .factories import (
     CategoryFactory,
@@ -63,6 +64,9 @@ def test_start_review_and_publish_journey(user):
     page = web.get(url("contests:publish", contest.pk)).content.decode()
     assert "Publishing holds ¥1,500.00 in escrow." in page
     assert "highest rating" in page
+    refused = web.post(url("contests:publish", contest.pk), follow=True).content.decode()
+    assert "top up ¥1,500.00 more first" in refused
+    top_up(user, "1500.00")
     response = web.post(url("contests:publish", contest.pk))
     assert response["Location"] == url("contests:detail", contest.pk)
     contest.refresh_from_db()
@@ -97,7 +101,7 @@ def test_publish_page_lists_what_is_missing_and_publishing_refuses():
     web.post(url("contests:publish", contest.pk))
     contest.refresh_from_db()
     assert contest.status == Status.DRAFT
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
 
 
 @pytest.mark.parametrize(

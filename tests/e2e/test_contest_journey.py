@@ -16,6 +16,7 @@ from jiedan.contests.models import Contest, Status
 from jiedan.escrow.selectors import escrow_balance
 from tests.catalog.factories import CategoryFactory
 from tests.factories import PASSWORD, UserFactory
+from tests.ledger.helpers import top_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +39,11 @@ def _sign_in(page, user):
 
 
 def test_client_runs_a_contest_and_awards_a_freelancers_entry(page, artifacts_dir):
-    # given a client, a freelancer and a category
+    # given a client with the prize money in the wallet, a freelancer and a category
     client_user = UserFactory(display_name="Chen Mei")
     freelancer = UserFactory(mode="freelancer", display_name="Lin Wei")
     category = CategoryFactory(name_en="Logo design", name_zh="标志设计")
+    top_up(client_user, "1500.00")
 
     # when the client starts a contest with two prizes and publishes it
     _sign_in(page, client_user)

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from uuid import uuid4
 
 from jiedan.ledger.models import Account, Purpose
 from jiedan.ledger.services import Line, account_get, ledger_post
@@ -17,10 +18,11 @@ def escrow(reference: str, currency: str = "CNY") -> Account:
 
 
 def top_up(user, amount: str, *, key: str | None = None, currency: str = "CNY"):
-    """Money arriving from the payment provider into the person's wallet."""
+    """Money arriving from the payment provider into the person's wallet (each call is a new
+    top-up unless a ``key`` is given)."""
     amount = Decimal(amount)
     return ledger_post(
-        idempotency_key=key or f"top-up:{user.pk}:{amount}:{currency}",
+        idempotency_key=key or f"top-up:{uuid4()}",
         kind="wallet.top_up",
         lines=[Line(clearing(currency), -amount), Line(wallet(user, currency), amount)],
     )

@@ -14,13 +14,15 @@ from jiedan.piecework import services
 from jiedan.piecework.models import PieceTask, Status
 from tests.catalog.factories import CategoryFactory
 from tests.factories import UserFactory
+from tests.ledger.helpers import top_up
 
 
 class PieceTaskFactory(factory.django.DjangoModelFactory):
-    """A complete draft: ready to publish."""
+    """A complete draft, ready to publish, with its budget in the client's wallet."""
 
     class Meta:
         model = PieceTask
+        skip_postgeneration_save = True
 
     client = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Label 100 product photos {n}")
@@ -33,6 +35,12 @@ class PieceTaskFactory(factory.django.DjangoModelFactory):
     max_per_freelancer = 2
     deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     status = Status.DRAFT
+
+    @factory.post_generation
+    def funded(self, create, extracted, **kwargs):
+        """The client's wallet holds the budget, unless ``funded=False`` is passed."""
+        if create and extracted is not False and self.unit_price and self.pieces_wanted:
+            top_up(self.client, self.unit_price * self.pieces_wanted, currency=self.currency)
 
 
 def open_task(**kwargs) -> PieceTask:

@@ -8,12 +8,13 @@ import pytest
 from django.utils import timezone
 
 from jiedan.accounts import services as account_services
-from jiedan.escrow.models import EscrowMovement, MovementKind
 from jiedan.escrow.selectors import escrow_balance
 from jiedan.piecework import services
 from jiedan.piecework.models import Piece, PieceStatus, PieceTask, Status
 from tests.catalog.factories import CategoryFactory
+from tests.escrow.helpers import RELEASED, escrow_journals, payee
 from tests.factories import UserFactory
+from tests.ledger.helpers import top_up
 
 from .factories import PieceTaskFactory, open_task, png_upload
 
@@ -93,6 +94,7 @@ def test_create_update_publish_holds_escrow(client, user):
         **auth,
     )
     assert response.json()["budget"] == "48.00"
+    top_up(user, "48.00")
     response = post_json(client, f"/api/v1/tasks/{task_id}/publish", **auth)
     assert response.status_code == 200
     assert response.json()["status"] == "open"
@@ -128,7 +130,7 @@ def test_someone_elses_task_is_404_and_nothing_changes(client, user):
     assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
     task = open_task()
     assert post_json(client, f"/api/v1/tasks/{task.pk}/close", **bearer(user)).status_code == 404
     task.refresh_from_db()
@@ -148,10 +150,10 @@ def test_submit_text_as_json_and_review(client):
     response = post_json(client, f"/api/v1/tasks/pieces/{piece['id']}/accept", **owner)
     assert response.status_code == 200
     assert response.json()["status"] == "accepted"
-    assert EscrowMovement.objects.get(kind=MovementKind.RELEASE).party == author
+    assert payee(escrow_journals(kind=RELEASED).get()) == author
     again = post_json(client, f"/api/v1/tasks/pieces/{piece['id']}/accept", **owner)
     assert (again.status_code, again.json()["code"]) == (409, "piece_reviewed")
-    assert EscrowMovement.objects.filter(kind=MovementKind.RELEASE).count() == 1
+    assert escrow_journals(kind=RELEASED).count() == 1
 
 
 def test_submit_a_file_as_multipart_and_download_it(client):

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jiedan.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from jiedan.escrow.models import EscrowMovement, MovementKind
-from jiedan.escrow.selectors import escrow_balance, escrow_totals
+from jiedan.escrow.selectors import escrow_balance, escrow_moved
 from jiedan.piecework import services, tasks
 from jiedan.piecework.models import (
     AUTO_ACCEPT_AFTER,
@@ -22,6 +21,7 @@ from jiedan.piecework.models import (
 )
 from jiedan.piecework.services import TaskDetails
 from tests.catalog.factories import CategoryFactory
+from tests.escrow.helpers import HELD, REFUNDED, RELEASED, escrow_amount, escrow_journals, payee
 from tests.factories import UserFactory
 
 from .factories import PieceTaskFactory, open_task, png_upload
@@ -54,7 +54,7 @@ def snapshot(task: PieceTask) -> tuple:
         task.status_changes.count(),
         task.pieces.count(),
         list(task.pieces.order_by("pk").values_list("status", "rejection_reason")),
-        EscrowMovement.objects.count(),
+        escrow_journals().count(),
     )
 
 
@@ -79,7 +79,7 @@ def test_create_makes_a_draft_and_holds_nothing(user):
     assert task.status == Status.DRAFT
     assert task.unit_price == Decimal("3.00")
     assert task.budget == Decimal("30.00")
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
 
 
 def test_a_draft_may_leave_numbers_empty(user):
@@ -153,9 +153,9 @@ def test_publish_holds_the_whole_budget_and_opens_the_task():
     task = services.task_publish(client=draft.client, task_id=draft.pk)
     assert task.status == Status.OPEN
     assert task.published_at is not None
-    hold = EscrowMovement.objects.get()
-    assert (hold.kind, hold.reference, hold.amount, hold.party) == (
-        MovementKind.HOLD,
+    hold = escrow_journals().get()
+    assert (hold.kind, hold.reference, escrow_amount(hold), hold.actor) == (
+        HELD,
         f"piecework:{task.pk}",
         Decimal("10.00"),
         task.client,
@@ -335,8 +335,8 @@ def test_accept_pays_the_unit_price_to_the_author():
     piece.refresh_from_db()
     assert piece.status == PieceStatus.ACCEPTED
     assert piece.reviewed_at is not None and not piece.auto_accepted
-    release = EscrowMovement.objects.get(kind=MovementKind.RELEASE)
-    assert (release.party, release.amount, release.idempotency_key) == (
+    release = escrow_journals(kind=RELEASED).get()
+    assert (payee(release), escrow_amount(release), release.idempotency_key) == (
         piece.author,
         Decimal("2.50"),
         f"piecework-piece:{piece.pk}",
@@ -427,9 +427,8 @@ def test_accepting_every_wanted_piece_closes_and_settles_the_task():
     assert task.status == Status.CLOSED
     assert task.settled_at is not None
     assert task.status_changes.last().reason == services.FULL_REASON
-    totals = escrow_totals(reference=task.escrow_reference)
-    assert totals[MovementKind.RELEASE] == task.budget
-    assert totals[MovementKind.REFUND] == 0
+    assert escrow_moved(reference=task.escrow_reference, kind=RELEASED) == task.budget
+    assert escrow_moved(reference=task.escrow_reference, kind=REFUNDED) == 0
     assert held(task) == 0
 
 
@@ -446,8 +445,8 @@ def test_closing_with_nothing_pending_refunds_the_rest_at_once():
         True,
         True,
     )
-    refund = EscrowMovement.objects.get(kind=MovementKind.REFUND)
-    assert (refund.amount, refund.party, refund.idempotency_key) == (
+    refund = escrow_journals(kind=REFUNDED).get()
+    assert (escrow_amount(refund), payee(refund), refund.idempotency_key) == (
         Decimal("7.50"),
         task.client,
         f"piecework-refund:{task.pk}",
@@ -468,7 +467,7 @@ def test_closing_with_pending_pieces_waits_for_their_review():
     task.refresh_from_db()
     assert task.settled_at is not None
     assert held(task) == 0
-    assert escrow_totals(reference=task.escrow_reference)[MovementKind.RELEASE] == task.unit_price
+    assert escrow_moved(reference=task.escrow_reference, kind=RELEASED) == task.unit_price
 
 
 def test_closing_a_draft_or_closed_task_is_a_conflict():
@@ -492,7 +491,7 @@ def test_cancel_an_open_task_without_pieces_refunds_the_whole_hold():
     services.task_cancel(client=task.client, task_id=task.pk, reason="Plans changed")
     task.refresh_from_db()
     assert task.status == Status.CANCELLED
-    assert escrow_totals(reference=task.escrow_reference)[MovementKind.REFUND] == task.budget
+    assert escrow_moved(reference=task.escrow_reference, kind=REFUNDED) == task.budget
     assert held(task) == 0
     assert task.status_changes.last().reason == "Plans changed"
 
@@ -502,7 +501,7 @@ def test_cancel_a_draft_moves_no_money():
     services.task_cancel(client=draft.client, task_id=draft.pk)
     draft.refresh_from_db()
     assert draft.status == Status.CANCELLED
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
     assert held(draft) == 0
 
 
@@ -607,7 +606,7 @@ def test_settle_job_refunds_closed_tasks_once():
     # then
     assert held(task) == 0
     assert held(pending_task) == pending_task.budget
-    assert EscrowMovement.objects.filter(kind=MovementKind.REFUND).count() == 1
+    assert escrow_journals(kind=REFUNDED).count() == 1
 
 
 def test_celery_jobs_run_against_now():

@@ -9,12 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from jiedan.escrow.models import EscrowMovement, MovementKind
 from jiedan.escrow.selectors import escrow_balance
 from jiedan.piecework import services
 from jiedan.piecework.models import Piece, PieceStatus, PieceTask, Status
 from tests.catalog.factories import CategoryFactory
+from tests.escrow.helpers import RELEASED, escrow_journals
 from tests.factories import StaffFactory, UserFactory
+from tests.ledger.helpers import top_up
 
 from .factories import PieceTaskFactory, open_task, png_upload
 
@@ -131,6 +132,9 @@ def test_post_review_and_publish_journey(user):
     assert response["Location"] == url("publish", task.pk)
     page = web.get(url("publish", task.pk)).content.decode()
     assert "Publishing holds ¥60.00 in escrow (20 × ¥3.00)" in page
+    refused = web.post(url("publish", task.pk), follow=True).content.decode()
+    assert "top up ¥60.00 more first" in refused
+    top_up(user, "60.00")
     response = web.post(url("publish", task.pk))
     assert response.status_code == 302
     task.refresh_from_db()
@@ -156,7 +160,7 @@ def test_publish_page_lists_what_is_missing_and_publish_refuses(user):
     web.post(url("publish", task.pk))
     task.refresh_from_db()
     assert task.status == Status.DRAFT
-    assert not EscrowMovement.objects.exists()
+    assert not escrow_journals().exists()
 
 
 def test_someone_elses_task_pages_are_404_and_change_nothing(user):
@@ -171,7 +175,7 @@ def test_someone_elses_task_pages_are_404_and_change_nothing(user):
     task.refresh_from_db()
     draft.refresh_from_db()
     assert (task.status, draft.status) == (Status.OPEN, Status.DRAFT)
-    assert EscrowMovement.objects.count() == 1
+    assert escrow_journals().count() == 1
 
 
 def test_review_bulk_accept_pays_and_bulk_reject_needs_a_reason():
@@ -187,12 +191,12 @@ def test_review_bulk_accept_pays_and_bulk_reject_needs_a_reason():
     assert not task.pieces.exclude(status=PieceStatus.PENDING).exists()
     huge = web.post(url("review", task.pk), {"pieces": [str(10**25)], "action": "accept"})
     assert huge.status_code == 200
-    assert not EscrowMovement.objects.filter(kind=MovementKind.RELEASE).exists()
+    assert not escrow_journals(kind=RELEASED).exists()
     response = web.post(
         url("review", task.pk), {"pieces": [first.pk, second.pk], "action": "accept"}
     )
     assert response.status_code == 302
-    assert EscrowMovement.objects.filter(kind=MovementKind.RELEASE).count() == 2
+    assert escrow_journals(kind=RELEASED).count() == 2
     web.post(url("review", task.pk), {"pieces": [third.pk], "action": "reject", "reason": "Off"})
     third.refresh_from_db()
     assert (third.status, third.rejection_reason) == (PieceStatus.REJECTED, "Off")
@@ -209,7 +213,7 @@ def test_review_with_a_foreign_piece_id_is_404_and_pays_nothing():
         url("review", task.pk), {"pieces": [mine.pk, foreign.pk], "action": "accept"}
     )
     assert response.status_code == 404
-    assert not EscrowMovement.objects.filter(kind=MovementKind.RELEASE).exists()
+    assert not escrow_journals(kind=RELEASED).exists()
 
 
 def test_review_query_count_is_bounded(django_assert_max_num_queries):

@@ -81,10 +81,10 @@ CAPABILITIES: dict[str, Capability] = {
         _cap(
             "payments.view",
             "See payment details, wallets, journals, escrow and payouts.",
-            "escrow.view_escrowmovement",
             "ledger.view_account",
             "ledger.view_journal",
             "ledger.view_entry",
+            "ledger.view_pendingfunds",
         ),
         _cap("payouts.manage", "Approve, hold and reconcile payouts."),
         _cap(

@@ -16,7 +16,9 @@ from jiedan.accounts.api import router as accounts_router
 from jiedan.accounts.api_auth import DEFAULT_AUTH
 from jiedan.catalog.api import router as catalog_router
 from jiedan.contests.api import router as contests_router
+from jiedan.contracts.api import router as contracts_router
 from jiedan.core.errors import DomainError
+from jiedan.payments.api import router as payments_router
 from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
@@ -45,6 +47,8 @@ api.add_router("/proposals", proposals_router)
 api.add_router("/tasks", piecework_router)
 api.add_router("/saved-searches", savedsearches_router)
 api.add_router("/verification", verification_router)
+api.add_router("/contracts", contracts_router)
+api.add_router("/wallet", payments_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

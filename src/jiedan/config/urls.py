@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("tasks/", include("jiedan.piecework.urls")),
     path("contests/", include("jiedan.contests.urls")),
     path("proposals/", include("jiedan.proposals.urls")),
+    path("contracts/", include("jiedan.contracts.urls")),
+    path("wallet/", include("jiedan.payments.urls")),
     path("searches/", include("jiedan.savedsearches.urls")),
     path("verification/", include("jiedan.verification.urls")),
     path("", include("jiedan.web.urls")),

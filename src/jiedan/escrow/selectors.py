@@ -1,37 +1,28 @@
-"""Reads over escrow commitments."""
+"""Reads over escrow: what is held for a reference, and the journals that moved it."""
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet
 
-from .models import EscrowMovement, MovementKind
-
-
-def escrow_totals(*, reference: str) -> dict[str, Decimal]:
-    """Held, released and refunded sums for one reference (zero when nothing moved)."""
-    sums = dict(
-        EscrowMovement.objects.filter(reference=reference)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-        .values_list("kind", "total")
-    )
-    return {kind: sums.get(kind) or Decimal(0) for kind in MovementKind.values}
+from jiedan.ledger.models import Account, Journal, Purpose
 
 
 def escrow_balance(*, reference: str) -> Decimal:
-    """What is still held for ``reference``: held − released − refunded."""
-    totals = escrow_totals(reference=reference)
-    return totals[MovementKind.HOLD] - totals[MovementKind.RELEASE] - totals[MovementKind.REFUND]
+    """What is still held in escrow for ``reference`` (zero when nothing ever was)."""
+    account = Account.objects.filter(purpose=Purpose.ESCROW, reference=reference).first()
+    return account.balance if account else Decimal("0")
 
 
-def escrow_movements(*, reference: str):
-    return EscrowMovement.objects.filter(reference=reference).select_related("party")
+def escrow_journals(*, reference: str) -> QuerySet[Journal]:
+    """Every journal about ``reference`` (holds, releases, refunds, disputes), oldest first."""
+    return Journal.objects.filter(reference=reference).order_by("pk")
 
 
-def escrow_overdrawn_references() -> list[str]:
-    """References that paid out or refunded more than they held (must always be empty)."""
-    return [
-        reference
-        for reference in EscrowMovement.objects.values_list("reference", flat=True).distinct()
-        if escrow_balance(reference=reference) < 0
-    ]
+def escrow_moved(*, reference: str, kind: str) -> Decimal:
+    """How much left (or, for holds, entered) the escrow of ``reference`` in journals of
+    ``kind`` (``escrow.held``, ``escrow.released``, ``escrow.refunded``)."""
+    account = Account.objects.filter(purpose=Purpose.ESCROW, reference=reference).first()
+    if account is None:
+        return Decimal("0")
+    amounts = account.entries.filter(journal__kind=kind).values_list("amount", flat=True)
+    return abs(sum(amounts, Decimal("0")))

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from jiedan.core.admin import ReadOnlyMixin
 
-from .models import Account, Entry, Journal
+from .models import Account, Entry, Journal, PendingFunds
 
 
 class EntryInline(ReadOnlyMixin, admin.TabularInline):
@@ -30,3 +30,11 @@ class JournalAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("idempotency_key", "reference", "memo")
     list_select_related = ("actor",)
     inlines = [EntryInline]
+
+
+@admin.register(PendingFunds)
+class PendingFundsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "owner", "amount", "currency", "available_at", "settled_journal")
+    list_filter = ("currency",)
+    search_fields = ("owner__email",)
+    list_select_related = ("owner", "settled_journal")

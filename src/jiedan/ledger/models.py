@@ -2,7 +2,8 @@
 to zero per currency.
 
 An ``Account`` belongs to an owner (a person) or to the platform, has a ``purpose`` and, for
-escrow and dispute hold, a ``reference`` to what the money is held for (``milestone:12``). Its
+escrow and dispute hold, a ``reference`` to what the money is held for (``milestone:12``) and
+the person who paid it in (``funded_by``, fixed when the account opens). Its
 ``balance`` is a cache of the sum of its entries, kept in step by ``services.ledger_post`` under
 a row lock; ``manage.py ledger_audit`` proves the two agree. A positive balance is money the
 account holds. Only the gateway clearing account may go below zero: it stands for money on its
@@ -49,6 +50,15 @@ class Account(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     reference = models.CharField(_("held for"), max_length=60, blank=True)
+    funded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("funded by"),
+        help_text=_("For escrow and dispute hold: the person whose money is held."),
+    )
     currency = currency_field()
     balance = amount_field(_("balance"), default=0, editable=False)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
@@ -136,3 +146,42 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.account_id}: {self.amount} {self.currency}"
+
+
+class PendingFunds(models.Model):
+    """Earnings in the hold period: ``amount`` credited to the owner's pending account by
+    ``journal`` becomes available (moved to the wallet by ``settled_journal``) at
+    ``available_at``. ``settled_journal`` is the only field ever set after creation."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pending_funds",
+        verbose_name=_("owner"),
+    )
+    amount = amount_field(_("amount"))
+    currency = currency_field()
+    journal = models.OneToOneField(
+        Journal, on_delete=models.PROTECT, related_name="pending_funds", verbose_name=_("credit")
+    )
+    available_at = models.DateTimeField(_("available from"), db_index=True)
+    settled_journal = models.OneToOneField(
+        Journal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settled_pending_funds",
+        verbose_name=_("made available by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending funds")
+        verbose_name_plural = _("pending funds")
+        ordering = ["available_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_pending_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.owner_id}: {self.amount} {self.currency} from {self.available_at:%Y-%m-%d}"

@@ -17,9 +17,12 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput, NotFound
@@ -34,6 +37,7 @@ from .models import (
     Account,
     Entry,
     Journal,
+    PendingFunds,
     Purpose,
 )
 
@@ -48,7 +52,9 @@ class Line:
     amount: Decimal
 
 
-def _account_shape(purpose: str, owner, reference: str) -> None:
+def _account_shape(purpose: str, owner, reference: str, funded_by) -> None:
+    if funded_by is not None and purpose not in HELD_PURPOSES:
+        raise ValueError("only escrow and dispute hold accounts are funded by someone")
     if purpose in PERSONAL_PURPOSES and (owner is None or reference):
         raise ValueError(f"a {purpose} account belongs to a person, without a reference")
     if purpose in HELD_PURPOSES and (owner is not None or not reference):
@@ -57,17 +63,22 @@ def _account_shape(purpose: str, owner, reference: str) -> None:
         raise ValueError(f"a {purpose} account is the platform's, without a reference")
 
 
-def account_get(*, purpose: str, currency: str, owner=None, reference: str = "") -> Account:
+def account_get(
+    *, purpose: str, currency: str, owner=None, reference: str = "", funded_by=None
+) -> Account:
     """The account for this purpose (opened on first use; safe when two callers open it at
-    once). Personal accounts have an owner; escrow and dispute hold a reference; platform
-    accounts neither."""
+    once). Personal accounts have an owner; escrow and dispute hold a reference and, given
+    when they open, the person whose money they hold (``funded_by``); platform accounts
+    neither."""
     purpose = Purpose(purpose)
-    _account_shape(purpose, owner, reference)
+    _account_shape(purpose, owner, reference, funded_by)
     money_quantize(0, currency)  # rejects an unsupported currency
     lookup = {"purpose": purpose, "currency": currency, "reference": reference, "owner": owner}
     try:
         with transaction.atomic():
-            account, _created = Account.objects.get_or_create(**lookup)
+            account, _created = Account.objects.get_or_create(
+                **lookup, defaults={"funded_by": funded_by}
+            )
     except IntegrityError:  # opened by someone else in the meantime
         account = Account.objects.get(**lookup)
     return account
@@ -205,3 +216,61 @@ def ledger_reverse(*, journal_id: int, idempotency_key: str, actor=None, memo: s
         actor=actor,
         reverses=journal,
     )
+
+
+def earnings_hold_until(now: datetime) -> datetime:
+    """When earnings released now become available (``JIEDAN_EARNINGS_HOLD_DAYS`` later)."""
+    return now + timedelta(days=settings.JIEDAN_EARNINGS_HOLD_DAYS)
+
+
+@transaction.atomic
+def pending_funds_record(*, journal: Journal, owner, amount: Decimal, currency: str, now=None):
+    """Remember that ``journal`` credited ``amount`` to the owner's pending account, to be made
+    available after the hold period. Once per journal (a replayed release records nothing)."""
+    funds, _created = PendingFunds.objects.get_or_create(
+        journal=journal,
+        defaults={
+            "owner": owner,
+            "amount": amount,
+            "currency": currency,
+            "available_at": earnings_hold_until(now or timezone.now()),
+        },
+    )
+    return funds
+
+
+@transaction.atomic
+def pending_funds_settle(*, funds_id: int, now=None) -> Journal | None:
+    """Move one batch of pending earnings to the owner's wallet once its hold period is over:
+    pending −amount, wallet +amount. Runs once per batch (the row is locked and re-checked);
+    None when it is not due yet or already settled."""
+    now = now or timezone.now()
+    funds = PendingFunds.objects.select_for_update().filter(pk=funds_id).first()
+    if funds is None or funds.settled_journal_id or funds.available_at > now:
+        return None
+    owner, currency = funds.owner, funds.currency
+    journal = ledger_post(
+        idempotency_key=f"pending.available:{funds.pk}",
+        kind="pending.available",
+        lines=[
+            Line(
+                account_get(purpose=Purpose.PENDING, currency=currency, owner=owner), -funds.amount
+            ),
+            Line(account_get(purpose=Purpose.WALLET, currency=currency, owner=owner), funds.amount),
+        ],
+        reference=funds.journal.reference,
+        memo=f"available after the hold of journal #{funds.journal_id}",
+    )
+    funds.settled_journal = journal
+    funds.save(update_fields=["settled_journal"])
+    return journal
+
+
+def pending_funds_settle_due(*, now=None, limit: int = 500) -> int:
+    """Settle every batch whose hold period is over (the periodic job); returns how many."""
+    now = now or timezone.now()
+    due = PendingFunds.objects.filter(settled_journal__isnull=True, available_at__lte=now)
+    settled = 0
+    for funds_id in due.order_by("available_at", "pk").values_list("pk", flat=True)[:limit]:
+        settled += pending_funds_settle(funds_id=funds_id, now=now) is not None
+    return settled

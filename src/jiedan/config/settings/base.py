@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "jiedan.escrow",
     "jiedan.ledger",
     "jiedan.contests",
+    "jiedan.contracts",
+    "jiedan.payments",
     "jiedan.verification",
     "jiedan.notifications",
     "jiedan.savedsearches",
@@ -175,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
     "settle-closed-piece-tasks": {
         "task": "jiedan.piecework.tasks.settle_closed_piece_tasks",
         "schedule": timedelta(hours=1),
+    },
+    "settle-pending-funds": {
+        "task": "jiedan.ledger.tasks.settle_pending_funds",
+        "schedule": timedelta(minutes=15),
     },
     "email-saved-search-digests": {
         "task": "jiedan.savedsearches.tasks.email_daily_digests",
@@ -307,6 +313,8 @@ JIEDAN_COMMISSION_RATE = Decimal(env("JIEDAN_COMMISSION_RATE", default="0.10"))
 JIEDAN_PROCESSING_FEE_RATE = Decimal(env("JIEDAN_PROCESSING_FEE_RATE", default="0.006"))
 JIEDAN_WITHDRAWAL_FEE = Decimal(env("JIEDAN_WITHDRAWAL_FEE", default="2.00"))
 JIEDAN_WITHDRAWAL_MINIMUM = Decimal(env("JIEDAN_WITHDRAWAL_MINIMUM", default="50.00"))
+JIEDAN_EARNINGS_HOLD_DAYS = env.int("JIEDAN_EARNINGS_HOLD_DAYS", default=5)
+JIEDAN_AUTO_APPROVE_DAYS = env.int("JIEDAN_AUTO_APPROVE_DAYS", default=14)
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
 API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
 PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
