@@ -24,6 +24,8 @@ EXPECTED = {
     "identity.view": {"moderator"},
     "verification.review": {"moderator"},
     "content.moderate": {"moderator"},
+    "contracts.view": {"support"},
+    "deliveries.view": set(),
     "messages.read": set(),
     "disputes.mediate_assigned": {"mediator"},
     "disputes.assign": {"admin"},
@@ -45,6 +47,9 @@ EXPECTED_PERMISSIONS = {
         "auth.view_group": False,
         "auth.change_group": False,
         "socialaccount.change_socialapp": False,
+        "contracts.view_contract": True,
+        "contracts.view_delivery": False,
+        "ledger.view_account": False,
     },
     "finance": {
         "accounts.view_user": True,

@@ -133,6 +133,23 @@ CAPABILITIES: dict[str, Capability] = {
             "proposals.view_proposalstatuschange",
             "proposals.view_invitation",
         ),
+        _cap(
+            "contracts.view",
+            "See contracts: parties, status, terms, milestones and their history.",
+            "contracts.view_contract",
+            "contracts.view_contractterms",
+            "contracts.view_termsacceptance",
+            "contracts.view_milestone",
+            "contracts.view_contractstatuschange",
+            "contracts.view_milestonestatuschange",
+            "contracts.view_cancellation",
+        ),
+        _cap(
+            "deliveries.view",
+            "See delivered work and its files (only through a case that needs it).",
+            "contracts.view_delivery",
+            "contracts.view_deliveryfile",
+        ),
         _cap("messages.read", "Read message content (only through a case that needs it)."),
         _cap("disputes.mediate_assigned", "See and decide the disputes assigned to oneself."),
         _cap("disputes.assign", "Assign disputes to mediators."),
@@ -162,7 +179,7 @@ CAPABILITIES: dict[str, Capability] = {
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SUPPORT: frozenset({"accounts.view", "accounts.security"}),
+    Role.SUPPORT: frozenset({"accounts.view", "accounts.security", "contracts.view"}),
     Role.FINANCE: frozenset({"accounts.view", "payments.view", "payouts.manage"}),
     Role.MODERATOR: frozenset(
         {

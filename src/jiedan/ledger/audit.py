@@ -6,6 +6,9 @@
 4. No account is below zero unless its purpose allows it (gateway clearing).
 5. Every reversal mirrors the journal it undoes.
 
+Apps whose records say where money should be add their own checks with ``register_check``
+(the contracts app: every milestone's escrow matches its status).
+
 Each check is one aggregate query, so the audit runs on a production-sized ledger.
 """
 
@@ -102,6 +105,16 @@ CHECKS = (
 )
 
 
+_registered: list = []
+
+
+def register_check(check) -> None:
+    """Add ``check`` (a function returning a list of ``Problem``) to every audit; called
+    from an app's ``ready()``, once per check."""
+    if check not in _registered:
+        _registered.append(check)
+
+
 def ledger_audit() -> list[Problem]:
     """Every broken invariant found (empty when the books are sound)."""
-    return [problem for check in CHECKS for problem in check()]
+    return [problem for check in (*CHECKS, *_registered) for problem in check()]

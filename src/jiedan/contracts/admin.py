@@ -1,0 +1,90 @@
+"""Contracts in the back office, read-only: terms, acceptances, milestones and deliveries are
+evidence; they change only through the services."""
+
+from django.contrib import admin
+
+from jiedan.core.admin import ReadOnlyMixin
+
+from .models import (
+    Cancellation,
+    Contract,
+    ContractStatusChange,
+    ContractTerms,
+    Delivery,
+    DeliveryFile,
+    Milestone,
+    MilestoneStatusChange,
+    TermsAcceptance,
+)
+
+
+class TermsInline(ReadOnlyMixin, admin.TabularInline):
+    model = ContractTerms
+    fields = ("version", "total", "currency", "deadline", "digest", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+
+
+class MilestoneInline(ReadOnlyMixin, admin.TabularInline):
+    model = Milestone
+    fields = ("position", "title", "amount", "currency", "status", "released_amount")
+    readonly_fields = fields
+    extra = 0
+
+
+class ContractStatusInline(ReadOnlyMixin, admin.TabularInline):
+    model = ContractStatusChange
+    fields = ("created_at", "actor", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "title", "client", "freelancer", "status", "currency", "created_at")
+    list_filter = ("status", "source")
+    search_fields = ("title", "client__email", "freelancer__email")
+    list_select_related = ("client", "freelancer")
+    inlines = [TermsInline, MilestoneInline, ContractStatusInline]
+
+
+@admin.register(TermsAcceptance)
+class TermsAcceptanceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "terms", "party", "digest", "ip_address", "accepted_at")
+    list_select_related = ("terms", "party")
+
+
+class MilestoneStatusInline(ReadOnlyMixin, admin.TabularInline):
+    model = MilestoneStatusChange
+    fields = ("created_at", "actor", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "contract", "position", "title", "amount", "status", "auto_approve_at")
+    list_filter = ("status",)
+    list_select_related = ("contract",)
+    inlines = [MilestoneStatusInline]
+
+
+class DeliveryFileInline(ReadOnlyMixin, admin.TabularInline):
+    model = DeliveryFile
+    fields = ("original_name", "content_type", "size", "sha256")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "milestone", "number", "author", "digest", "created_at")
+    list_select_related = ("milestone", "author")
+    inlines = [DeliveryFileInline]
+
+
+@admin.register(Cancellation)
+class CancellationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "contract", "proposed_by", "freelancer_share", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("contract", "proposed_by")

@@ -1,0 +1,421 @@
+"""Contracts: what a client and a freelancer agreed, and the milestones it is paid by.
+
+A ``Contract`` starts from a hired proposal or an ordered service package (``source`` and
+``source_id``, one contract each). Its terms are ``ContractTerms`` versions: immutable
+documents (scope, deliverables, revisions, deadline, what happens on delay, when the IP
+transfers, the milestone plan) fingerprinted by the SHA-256 ``digest`` of their canonical form
+(``terms.terms_digest``). Each party's ``TermsAcceptance`` records who accepted which digest,
+when and from which IP address; the contract becomes active only when both accepted the same
+version, so terms never change silently.
+
+A fixed-price contract is paid by ``Milestone`` rows created from the accepted plan. The money
+of a funded milestone sits in the ledger's escrow account ``milestone:<id>``; its status says
+where the money is (``audit.milestone_escrow_problems`` proves the two agree). Every delivery
+is a ``Delivery`` with its files, immutable and fingerprinted, kept as evidence.
+
+Statuses move only along the maps below, through ``services.transitions``, which write the
+history rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from jiedan.core.money import amount_field, currency_field
+from jiedan.core.storage import private_storage
+
+MAX_MILESTONES = 20
+MAX_REVISIONS = 10
+MAX_DELIVERY_FILES = 10
+ESCROW_PREFIX = "milestone"
+
+
+class Source(models.TextChoices):
+    PROPOSAL = "proposal", _("Hired proposal")
+    ORDER = "order", _("Service order")
+
+
+class Status(models.TextChoices):
+    OFFERED = "offered", _("Waiting for acceptance")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Offer declined")
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.OFFERED: frozenset({Status.ACTIVE, Status.DECLINED, Status.CANCELLED}),
+    Status.ACTIVE: frozenset({Status.PAUSED, Status.COMPLETED, Status.CANCELLED}),
+    Status.PAUSED: frozenset({Status.ACTIVE, Status.CANCELLED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.DECLINED: frozenset(),
+}
+OPEN_STATUSES = (Status.OFFERED, Status.ACTIVE, Status.PAUSED)
+
+
+class DelayPolicy(models.TextChoices):
+    RENEGOTIATE = "renegotiate", _("We agree a new deadline together")
+    CLIENT_MAY_CANCEL = (
+        "client_may_cancel",
+        _("The client may cancel unsubmitted milestones for a full refund"),
+    )
+
+
+class IpTransfer(models.TextChoices):
+    ON_FULL_PAYMENT = "on_full_payment", _("To the client once everything is paid")
+    PER_MILESTONE = "per_milestone", _("To the client milestone by milestone, as each is paid")
+    FREELANCER_KEEPS = (
+        "freelancer_keeps",
+        _("The freelancer keeps it and licenses the client to use the work"),
+    )
+
+
+class Contract(models.Model):
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="client_contracts",
+        verbose_name=_("client"),
+    )
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="freelancer_contracts",
+        verbose_name=_("freelancer"),
+    )
+    source = models.CharField(_("started from"), max_length=10, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField(_("source id"))
+    title = models.CharField(_("title"), max_length=200)
+    currency = currency_field()
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
+    terms = models.ForeignKey(
+        "ContractTerms",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current terms"),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    created_at = models.DateTimeField(_("offered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="contract_once_per_source"
+            ),
+            models.CheckConstraint(
+                condition=~Q(client=F("freelancer")), name="contract_two_parties"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    def party_ids(self) -> tuple[int, int]:
+        return (self.client_id, self.freelancer_id)
+
+
+class ContractTerms(models.Model):
+    """One version of the terms, never edited: a change is a new version both accept."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="term_versions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    scope = models.TextField(_("scope"), max_length=10000)
+    deliverables = models.JSONField(_("deliverables"), default=list)
+    revisions = models.PositiveSmallIntegerField(_("revisions per milestone"))
+    deadline = models.DateField(_("deadline"))
+    delay_policy = models.CharField(
+        _("if the work is late"), max_length=20, choices=DelayPolicy.choices
+    )
+    ip_transfer = models.CharField(
+        _("intellectual property"), max_length=20, choices=IpTransfer.choices
+    )
+    milestones = models.JSONField(_("milestone plan"), default=list)
+    total = amount_field(_("total"))
+    currency = currency_field()
+    digest = models.CharField(_("SHA-256 of the terms"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract terms")
+        verbose_name_plural = _("contract terms")
+        ordering = ["contract", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "version"], name="contract_terms_version")
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id} v{self.version}"
+
+
+class TermsAcceptance(models.Model):
+    """A party's acceptance of one version, with the digest they saw and where from."""
+
+    terms = models.ForeignKey(ContractTerms, on_delete=models.PROTECT, related_name="acceptances")
+    party = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(_("SHA-256 accepted"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("terms acceptance")
+        verbose_name_plural = _("terms acceptances")
+        ordering = ["accepted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "party"], name="terms_accepted_once")
+        ]
+
+    def __str__(self):
+        return f"{self.party_id} accepted {self.terms_id}"
+
+
+class MilestoneStatus(models.TextChoices):
+    UNFUNDED = "unfunded", _("Not funded yet")
+    FUNDED = "funded", _("Funded (in escrow)")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    CHANGES_REQUESTED = "changes", _("Changes requested")
+    RELEASED = "released", _("Approved and paid")
+    REFUNDED = "refunded", _("Refunded")
+    DISPUTED = "disputed", _("In dispute")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
+    MilestoneStatus.UNFUNDED: frozenset({MilestoneStatus.FUNDED, MilestoneStatus.CANCELLED}),
+    # Funded work is paid before a submission only by agreement (a mutual cancellation).
+    MilestoneStatus.FUNDED: frozenset(
+        {
+            MilestoneStatus.SUBMITTED,
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.REFUNDED,
+            MilestoneStatus.DISPUTED,
+        }
+    ),
+    MilestoneStatus.SUBMITTED: frozenset(
+        {
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.CHANGES_REQUESTED,
+            MilestoneStatus.REFUNDED,
+            MilestoneStatus.DISPUTED,
+        }
+    ),
+    MilestoneStatus.CHANGES_REQUESTED: frozenset(
+        {
+            MilestoneStatus.SUBMITTED,
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.REFUNDED,
+            MilestoneStatus.DISPUTED,
+        }
+    ),
+    MilestoneStatus.DISPUTED: frozenset({MilestoneStatus.RELEASED, MilestoneStatus.REFUNDED}),
+    MilestoneStatus.RELEASED: frozenset(),
+    MilestoneStatus.REFUNDED: frozenset(),
+    MilestoneStatus.CANCELLED: frozenset(),
+}
+# Where the money of a milestone in each status is (the audit checks it).
+IN_ESCROW = frozenset(
+    {MilestoneStatus.FUNDED, MilestoneStatus.SUBMITTED, MilestoneStatus.CHANGES_REQUESTED}
+)
+FINAL = frozenset({MilestoneStatus.RELEASED, MilestoneStatus.REFUNDED, MilestoneStatus.CANCELLED})
+
+
+class Milestone(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("deliverable"), max_length=200)
+    amount = amount_field(_("amount"))
+    currency = currency_field()
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.UNFUNDED,
+    )
+    revisions_used = models.PositiveSmallIntegerField(_("revisions used"), default=0)
+    funded_at = models.DateTimeField(_("funded"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    auto_approve_at = models.DateTimeField(
+        _("approved automatically at"), null=True, blank=True, db_index=True
+    )
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    released_amount = amount_field(_("paid to the freelancer"), default=0)
+    refunded_amount = amount_field(_("refunded to the client"), default=0)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["contract", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "position"], name="milestone_position_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(released_amount__gte=0)
+                & Q(refunded_amount__gte=0)
+                & Q(amount__gte=F("released_amount") + F("refunded_amount")),
+                name="milestone_paid_within_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id}.{self.position} {self.title}"
+
+    @property
+    def escrow_reference(self) -> str:
+        return f"{ESCROW_PREFIX}:{self.pk}"
+
+
+def delivery_path(instance, filename: str) -> str:
+    milestone = instance.delivery.milestone
+    return f"deliveries/{milestone.contract_id}/{milestone.pk}/{instance.delivery_id}/{filename}"
+
+
+class Delivery(models.Model):
+    """One submitted version of a milestone's work, kept unchanged as evidence. ``digest`` is
+    the SHA-256 of its number, message, time and the files' own SHA-256 fingerprints."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="deliveries")
+    number = models.PositiveSmallIntegerField(_("version"))
+    message = models.TextField(_("message"), max_length=5000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("delivered"))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["milestone", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "number"], name="delivery_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.milestone_id} v{self.number}"
+
+
+class DeliveryFile(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(storage=private_storage, upload_to=delivery_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("delivered file")
+        verbose_name_plural = _("delivered files")
+        ordering = ["delivery", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CancellationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Cancellation(models.Model):
+    """A proposal to end a contract by mutual agreement: of the money in escrow,
+    ``freelancer_share`` is paid to the freelancer and the rest refunded to the client. The
+    other party accepts or declines; at most one is open per contract. ``held_total`` is what
+    escrow held when it was proposed: if that changed, the proposal is stale."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="cancellations")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    freelancer_share = amount_field(_("paid to the freelancer"))
+    held_total = amount_field(_("in escrow when proposed"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CancellationStatus.choices,
+        default=CancellationStatus.PROPOSED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cancellation")
+        verbose_name_plural = _("cancellations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status="proposed"),
+                name="cancellation_one_open_per_contract",
+            ),
+            models.CheckConstraint(
+                condition=Q(freelancer_share__gte=0) & Q(held_total__gte=F("freelancer_share")),
+                name="cancellation_share_within_escrow",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.status}"
+
+
+class ContractStatusChange(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="status_changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract status change")
+        verbose_name_plural = _("contract status changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.from_status} → {self.to_status}"
+
+
+class MilestoneStatusChange(models.Model):
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=MilestoneStatus.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=MilestoneStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone status change")
+        verbose_name_plural = _("milestone status changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.milestone_id}: {self.from_status} → {self.to_status}"

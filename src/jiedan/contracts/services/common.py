@@ -1,0 +1,60 @@
+"""Shared pieces of the contract services: finding a contract or milestone as one of its
+parties (locked, in the fixed order), and notifying the other party after commit."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jiedan.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from jiedan.notifications.realtime import user_event_push
+
+from .. import locks
+from ..models import Contract, Milestone
+
+CLIENT, FREELANCER = "client", "freelancer"
+
+
+def _signed_in(actor) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated()
+
+
+def party_role(contract: Contract, actor) -> str | None:
+    if actor.pk == contract.client_id:
+        return CLIENT
+    if actor.pk == contract.freelancer_id:
+        return FREELANCER
+    return None
+
+
+def locked_contract(actor, contract_id: int, *, role: str | None = None) -> Contract:
+    """The contract, locked, if ``actor`` is a party to it (and has ``role``, when given).
+    Anyone else gets "not found"; the other party gets "permission denied"."""
+    _signed_in(actor)
+    contract = locks.contracts().filter(pk=contract_id).first()
+    if contract is None or party_role(contract, actor) is None:
+        raise NotFound(_("No such contract."), code="contract_not_found")
+    if role is not None and party_role(contract, actor) != role:
+        raise PermissionDenied(
+            _("Only the client can do this.")
+            if role == CLIENT
+            else _("Only the freelancer can do this."),
+            code=f"{role}_only",
+        )
+    return contract
+
+
+def locked_milestone(actor, milestone_id: int, *, role: str | None) -> tuple[Contract, Milestone]:
+    """The milestone and its contract, both locked (contract first), for a party to it."""
+    _signed_in(actor)
+    contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
+    contract_id = contract_id.first()
+    if contract_id is None:
+        raise NotFound(_("No such milestone."), code="milestone_not_found")
+    contract = locked_contract(actor, contract_id, role=role)
+    return contract, locks.milestones().get(pk=milestone_id)
+
+
+def notify(contract: Contract, *, actor, event: str, **data) -> None:
+    """Tell the other party (or both, for a system action) about ``event``, after commit."""
+    recipients = [pk for pk in contract.party_ids() if actor is None or pk != actor.pk]
+    for user_id in recipients:
+        user_event_push(user_id=user_id, event=event, data={"contract_id": contract.pk, **data})
