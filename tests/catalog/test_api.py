@@ -163,7 +163,8 @@ def test_order_with_idempotency_key(buyer, service):
     )
     # then the first is created, the second replays it
     assert first.status_code == 201, first.json()
-    assert second.status_code == 200
+    assert second.status_code == 201
+    assert second["Idempotent-Replayed"] == "true"
     assert first.json() == second.json()
     body = first.json()
     assert body["total"] == "800.00"
@@ -172,12 +173,12 @@ def test_order_with_idempotency_key(buyer, service):
     assert body["status"] == "placed"
     assert body["contract_id"] is None
     assert ServiceOrder.objects.count() == 1
-    # the same key for another order is a conflict
+    # the same key for another order is refused
     other = client.post(
         url, {"tier": "basic"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc-1",
         **auth,
     )  # fmt: skip
-    assert other.status_code == 409
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
     assert ServiceOrder.objects.count() == 1
 
 
@@ -189,7 +190,7 @@ def test_order_without_idempotency_key_is_422(buyer, service):
         **bearer(buyer),
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert response.json()["code"] == "idempotency_key_required"
     assert not ServiceOrder.objects.exists()
 
 

@@ -69,11 +69,12 @@ def test_create_publish_and_escrow(client, user):
     )
     contest_id = body["id"]
     top_up(user, "2000.00")
-    response = client.post(f"/api/v1/contests/{contest_id}/publish", **auth)
+    publish = f"/api/v1/contests/{contest_id}/publish"
+    response = client.post(publish, HTTP_IDEMPOTENCY_KEY="publish-1", **auth)
     assert response.status_code == 200
     assert response.json()["status"] == "open"
     assert escrow_balance(reference=f"contest:{contest_id}") == 2000
-    again = client.post(f"/api/v1/contests/{contest_id}/publish", **auth)
+    again = client.post(publish, HTTP_IDEMPOTENCY_KEY="publish-2", **auth)
     assert again.status_code == 409
     assert again.json()["code"] == "contest_not_draft"
     assert escrow_journals().count() == 1
@@ -100,7 +101,9 @@ def test_someone_elses_draft_is_404_and_nothing_changes(client, other_user):
     contest = ContestFactory(title="Original")
     auth = bearer(other_user)
     assert client.get(f"/api/v1/contests/{contest.pk}", **auth).status_code == 404
-    response = client.post(f"/api/v1/contests/{contest.pk}/publish", **auth)
+    response = client.post(
+        f"/api/v1/contests/{contest.pk}/publish", HTTP_IDEMPOTENCY_KEY="publish-1", **auth
+    )
     assert response.status_code == 404
     assert response.json()["code"] == "contest_not_found"
     response = client.put(
@@ -204,6 +207,7 @@ def test_rate_and_award_through_the_api(client):
         f"/api/v1/contests/{contest.pk}/award",
         {"entry_ids": [first.pk, second.pk]},
         content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="award-1",
         **bearer(UserFactory()),
     )
     assert stranger.status_code == 404
@@ -211,6 +215,7 @@ def test_rate_and_award_through_the_api(client):
         f"/api/v1/contests/{contest.pk}/award",
         {"entry_ids": [10**25, second.pk]},
         content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="award-1",
         **auth,
     )
     assert (huge.status_code, huge.json()["code"]) == (422, "unknown_entry")
@@ -219,6 +224,7 @@ def test_rate_and_award_through_the_api(client):
         f"/api/v1/contests/{contest.pk}/award",
         {"entry_ids": [first.pk, second.pk]},
         content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="award-2",
         **auth,
     )
     assert response.status_code == 200

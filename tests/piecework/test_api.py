@@ -95,7 +95,9 @@ def test_create_update_publish_holds_escrow(client, user):
     )
     assert response.json()["budget"] == "48.00"
     top_up(user, "48.00")
-    response = post_json(client, f"/api/v1/tasks/{task_id}/publish", **auth)
+    response = post_json(
+        client, f"/api/v1/tasks/{task_id}/publish", HTTP_IDEMPOTENCY_KEY="publish-1", **auth
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "open"
     assert escrow_balance(reference=f"piecework:{task_id}") == Decimal("48.00")
@@ -126,13 +128,15 @@ def test_bad_input_is_422_and_saves_nothing(client, user):
 
 def test_someone_elses_task_is_404_and_nothing_changes(client, user):
     draft = PieceTaskFactory()
-    response = post_json(client, f"/api/v1/tasks/{draft.pk}/publish", **bearer(user))
+    auth = {"HTTP_IDEMPOTENCY_KEY": "k1", **bearer(user)}
+    response = post_json(client, f"/api/v1/tasks/{draft.pk}/publish", **auth)
     assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert not escrow_journals().exists()
     task = open_task()
-    assert post_json(client, f"/api/v1/tasks/{task.pk}/close", **bearer(user)).status_code == 404
+    auth["HTTP_IDEMPOTENCY_KEY"] = "k2"
+    assert post_json(client, f"/api/v1/tasks/{task.pk}/close", **auth).status_code == 404
     task.refresh_from_db()
     assert task.status == Status.OPEN
 
@@ -147,11 +151,12 @@ def test_submit_text_as_json_and_review(client):
     piece = response.json()
     assert (piece["status"], piece["text"], piece["file_url"]) == ("pending", "Red shirt", None)
     owner = bearer(task.client)
-    response = post_json(client, f"/api/v1/tasks/pieces/{piece['id']}/accept", **owner)
+    path = f"/api/v1/tasks/pieces/{piece['id']}/accept"
+    response = post_json(client, path, HTTP_IDEMPOTENCY_KEY="accept-1", **owner)
     assert response.status_code == 200
     assert response.json()["status"] == "accepted"
     assert payee(escrow_journals(kind=RELEASED).get()) == author
-    again = post_json(client, f"/api/v1/tasks/pieces/{piece['id']}/accept", **owner)
+    again = post_json(client, path, HTTP_IDEMPOTENCY_KEY="accept-2", **owner)
     assert (again.status_code, again.json()["code"]) == (409, "piece_reviewed")
     assert escrow_journals(kind=RELEASED).count() == 1
 
@@ -223,14 +228,21 @@ def test_piece_list_for_client_and_author(client):
 def test_close_and_cancel_settle_escrow(client):
     closing = open_task()
     response = post_json(
-        client, f"/api/v1/tasks/{closing.pk}/close", {"reason": "done"}, **bearer(closing.client)
+        client,
+        f"/api/v1/tasks/{closing.pk}/close",
+        {"reason": "done"},
+        HTTP_IDEMPOTENCY_KEY="close-1",
+        **bearer(closing.client),
     )
     assert response.status_code == 200
     assert response.json()["settled_at"] is not None
     assert escrow_balance(reference=closing.escrow_reference) == 0
     cancelling = open_task()
     response = post_json(
-        client, f"/api/v1/tasks/{cancelling.pk}/cancel", **bearer(cancelling.client)
+        client,
+        f"/api/v1/tasks/{cancelling.pk}/cancel",
+        HTTP_IDEMPOTENCY_KEY="cancel-1",
+        **bearer(cancelling.client),
     )
     assert response.json()["status"] == "cancelled"
     assert escrow_balance(reference=cancelling.escrow_reference) == 0

@@ -2,11 +2,13 @@
 
 Public reads need no sign-in. Everything else uses the default auth (token or session).
 Another person's service is 404 for every owner endpoint. Ordering needs an
-``Idempotency-Key`` header: a repeated request with the same key returns the first order
-(200 instead of 201) and never creates a second one.
+``Idempotency-Key`` header (``jiedan.core.idempotency``): a repeated request with the same key
+gets the first answer again and never creates a second order.
 """
 
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
+
+from jiedan.core.idempotency import idempotent
 
 from . import selectors, services
 from .models import Service
@@ -152,20 +154,18 @@ def service_detail(request, service_id: int):
 
 
 @router.post("/{service_id}/orders", response={200: OrderOut, 201: OrderOut})
-def order_place(
-    request,
-    service_id: int,
-    payload: OrderIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key"),
-):
-    """Order a tier with extras: 201 with the new order, or 200 with the first order when the
-    key was already used for the same request (409 when it was used for another one)."""
+@idempotent
+def order_place(request, service_id: int, payload: OrderIn):
+    """Order a tier with extras: 201 with the new order. A repeat with the same key gets the
+    first answer again (``Idempotent-Replayed: true``); the same key for another order is 422
+    ``idempotency_key_reused``. The order itself is unique per (buyer, key) too: 200 with the
+    first order when the key is reused after the API has forgotten it."""
     placed = services.service_order_place(
         buyer=request.user,
         service_id=service_id,
         tier_level=payload.tier,
         extra_ids=payload.extras,
-        idempotency_key=idempotency_key,
+        idempotency_key=request.idempotency_key,
         expected_total=payload.expected_total,
     )
     return Status(201 if placed.created else 200, placed.order)

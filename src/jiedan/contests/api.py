@@ -5,12 +5,15 @@ Public reads need no sign-in; entries are shaped by the same visibility rules as
 Writes use the default auth (token or session). Another person's contest or entry is 404 for
 every write, and nothing changes. Money moves only through services whose escrow keys are
 derived from the contest, so a repeated publish or award is refused and never pays twice.
+Publish and award also need an ``Idempotency-Key`` header: a repeat with the same key gets the
+first answer again (``jiedan.core.idempotency``).
 """
 
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from jiedan.accounts.api_auth import OPTIONAL_AUTH
+from jiedan.core.idempotency import idempotent
 
 from . import selectors, services
 from .downloads import original_response, preview_response
@@ -140,6 +143,7 @@ def contest_update(request, contest_id: int, payload: ContestIn):
 
 
 @router.post("/{contest_id}/publish", response=ContestOut)
+@idempotent
 def contest_publish(request, contest_id: int):
     """Open a complete draft for entries and hold its total prize in escrow."""
     services.contest_publish(client=request.user, contest_id=contest_id)
@@ -170,6 +174,7 @@ def entry_rate(request, entry_id: int, payload: RatingIn):
 
 
 @router.post("/{contest_id}/award", response=ContestOut)
+@idempotent
 def contest_award(request, contest_id: int, payload: AwardIn):
     """Award the places (entry ids in place order) and pay the winners."""
     services.contest_award(client=request.user, contest_id=contest_id, entry_ids=payload.entry_ids)

@@ -4,7 +4,9 @@ freelancers' pieces.
 Public reads need no sign-in. Writes use the default auth (token or session). Another person's
 task or piece is 404 for every write, and nothing changes. Money moves only through the
 services, each with an idempotency key derived from the task or piece id, so a repeated call
-never pays twice.
+never pays twice. The POSTs that move money (publish, close, cancel, accept) also need an
+``Idempotency-Key`` header: a repeat with the same key gets the first answer again
+(``jiedan.core.idempotency``).
 """
 
 import json
@@ -15,6 +17,7 @@ from ninja import Query, Router, Status
 
 from jiedan.accounts.api_auth import OPTIONAL_AUTH
 from jiedan.core.errors import InvalidInput
+from jiedan.core.idempotency import idempotent
 
 from . import selectors, services
 from .files import piece_file_response
@@ -168,6 +171,7 @@ def task_update(request, task_id: int, payload: TaskIn):
 
 
 @router.post("/{task_id}/publish", response=TaskOut)
+@idempotent
 def task_publish(request, task_id: int):
     """Hold price × pieces wanted in escrow and open the task."""
     services.task_publish(client=request.user, task_id=task_id)
@@ -175,6 +179,7 @@ def task_publish(request, task_id: int):
 
 
 @router.post("/{task_id}/close", response=TaskOut)
+@idempotent
 def task_close(request, task_id: int, payload: ReasonIn | None = None):
     """Stop taking pieces; the unused budget returns once nothing is pending."""
     services.task_close(
@@ -184,6 +189,7 @@ def task_close(request, task_id: int, payload: ReasonIn | None = None):
 
 
 @router.post("/{task_id}/cancel", response=TaskOut)
+@idempotent
 def task_cancel(request, task_id: int, payload: ReasonIn | None = None):
     """Withdraw a draft, or an open task without pending or accepted pieces."""
     services.task_cancel(
@@ -214,6 +220,7 @@ def piece_list(request, task_id: int, query: Query[PieceQuery]):
 
 
 @router.post("/pieces/{piece_id}/accept", response=PieceOut)
+@idempotent
 def piece_accept(request, piece_id: int):
     """Accept a pending piece: its author is paid the unit price from escrow."""
     return _piece(services.piece_accept(client=request.user, piece_id=piece_id))

@@ -178,12 +178,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.piecework.tasks.settle_closed_piece_tasks",
         "schedule": timedelta(hours=1),
     },
+    "auto-approve-milestones": {
+        "task": "jiedan.contracts.tasks.auto_approve_milestones",
+        "schedule": timedelta(minutes=15),
+    },
+    "remind-auto-approvals": {
+        "task": "jiedan.contracts.tasks.remind_auto_approvals",
+        "schedule": timedelta(hours=1),
+    },
     "settle-pending-funds": {
         "task": "jiedan.ledger.tasks.settle_pending_funds",
         "schedule": timedelta(minutes=15),
     },
+    "expire-abandoned-top-ups": {
+        "task": "jiedan.payments.tasks.expire_abandoned_top_ups",
+        "schedule": timedelta(minutes=15),
+    },
+    "resubmit-waiting-payouts": {
+        "task": "jiedan.payments.tasks.resubmit_waiting_payouts",
+        "schedule": timedelta(minutes=10),
+    },
+    "redeliver-sandbox-events": {
+        "task": "jiedan.payments.tasks.redeliver_sandbox_events",
+        "schedule": timedelta(minutes=5),
+    },
     "email-saved-search-digests": {
         "task": "jiedan.savedsearches.tasks.email_daily_digests",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-idempotent-requests": {
+        "task": "jiedan.core.tasks.purge_idempotent_requests",
         "schedule": timedelta(hours=1),
     },
 }
@@ -315,9 +339,27 @@ JIEDAN_WITHDRAWAL_FEE = Decimal(env("JIEDAN_WITHDRAWAL_FEE", default="2.00"))
 JIEDAN_WITHDRAWAL_MINIMUM = Decimal(env("JIEDAN_WITHDRAWAL_MINIMUM", default="50.00"))
 JIEDAN_EARNINGS_HOLD_DAYS = env.int("JIEDAN_EARNINGS_HOLD_DAYS", default=5)
 JIEDAN_AUTO_APPROVE_DAYS = env.int("JIEDAN_AUTO_APPROVE_DAYS", default=14)
+# API idempotency keys are remembered this long (jiedan.core.idempotency; never under 24).
+JIEDAN_IDEMPOTENCY_TTL_HOURS = env.int("JIEDAN_IDEMPOTENCY_TTL_HOURS", default=48)
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
 API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
 PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
+
+# --- Payments (jiedan.payments) ---------------------------------------------------------------
+# The payment provider for top-ups, refunds and payouts; "sandbox" is the built-in test provider.
+JIEDAN_PAYMENT_GATEWAY = env("JIEDAN_PAYMENT_GATEWAY", default="sandbox")
+# A withdrawal above this amount needs two-factor authentication and a current code.
+JIEDAN_WITHDRAWAL_MFA_THRESHOLD = Decimal(
+    env("JIEDAN_WITHDRAWAL_MFA_THRESHOLD", default="1000.00")
+)
+# Signed webhooks older (or newer) than this many seconds are refused as possible replays.
+JIEDAN_WEBHOOK_TOLERANCE_SECONDS = env.int("JIEDAN_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# A top-up not confirmed by the provider within this many minutes is marked expired.
+JIEDAN_TOP_UP_EXPIRY_MINUTES = env.int("JIEDAN_TOP_UP_EXPIRY_MINUTES", default=120)
+# The sandbox's webhook signing secret (derived from SECRET_KEY when empty); the sandbox moves
+# no real money, so it refuses to run with the production settings unless explicitly allowed.
+JIEDAN_SANDBOX_WEBHOOK_SECRET = env("JIEDAN_SANDBOX_WEBHOOK_SECRET", default="")
+JIEDAN_SANDBOX_IN_PRODUCTION = env.bool("JIEDAN_SANDBOX_IN_PRODUCTION", default=False)
 
 LOGGING = {
     "version": 1,

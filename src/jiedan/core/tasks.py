@@ -1,0 +1,12 @@
+"""Background jobs of the core app. Safe to run again at any time."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .idempotency import idempotent_requests_purge
+
+
+@shared_task
+def purge_idempotent_requests() -> int:
+    """Periodic (beat): forget idempotency keys older than the retention time."""
+    return idempotent_requests_purge(now=timezone.now())
