@@ -347,7 +347,7 @@ def test_an_unanswered_submission_is_reminded_then_approved_automatically(settin
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.RELEASED
     change = milestone.status_changes.last()
-    assert change.actor is None and "automatically" in change.reason
+    assert change.actor is None and "automatically" in change.reason_display()
     assert services.milestones_auto_approve_due(now=due + timedelta(days=1)) == 0
     assert ledger_audit() == []
 

@@ -85,6 +85,13 @@ CAPABILITIES: dict[str, Capability] = {
             "ledger.view_journal",
             "ledger.view_entry",
             "ledger.view_pendingfunds",
+            "payments.view_topup",
+            "payments.view_refund",
+            "payments.view_withdrawal",
+            "payments.view_payoutmethod",
+            "payments.view_statuschange",
+            "payments.view_webhookevent",
+            "payments.view_sandboxoperation",
         ),
         _cap("payouts.manage", "Approve, hold and reconcile payouts."),
         _cap(

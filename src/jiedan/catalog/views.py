@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiedan.contracts.services import contract_offer_from_order
 from jiedan.core.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -23,7 +24,7 @@ from .forms import (
     ServiceEditor,
     ServiceFilterForm,
 )
-from .models import Status
+from .models import OrderStatus, Status
 
 
 def _or_404(read, **kwargs):
@@ -78,7 +79,7 @@ def checkout(request, service_id: int):
         else:
             if placed.created:
                 messages.success(request, _("Your order is placed."))
-            return redirect("catalog:order_detail", order_id=placed.order.pk)
+            return _order_contract(request, placed.order)
     try:
         quote = selectors.order_quote(service=service, **choice)
     except DomainError as error:
@@ -91,6 +92,24 @@ def checkout(request, service_id: int):
         "idempotency_key": uuid.uuid4().hex,
     }
     return render(request, "catalog/checkout.html", context)
+
+
+def _order_contract(request, order):
+    """Offer the seller a contract on a placed order's terms and go to it (the contract page,
+    also when the order already has one); if the offer is refused, the order page says why
+    and offers it again."""
+    if order.contract_id is None and order.status == OrderStatus.PLACED:
+        try:
+            contract = contract_offer_from_order(
+                buyer=request.user, order_id=order.pk, ip_address=request.META.get("REMOTE_ADDR")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("contracts:detail", contract_id=contract.pk)
+    if order.contract_id is not None:
+        return redirect("contracts:detail", contract_id=order.contract_id)
+    return redirect("catalog:order_detail", order_id=order.pk)
 
 
 @login_required

@@ -17,6 +17,8 @@ Statuses move only along the maps below, through ``services.transitions``, which
 history rows.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +31,7 @@ MAX_MILESTONES = 20
 MAX_REVISIONS = 10
 MAX_DELIVERY_FILES = 10
 ESCROW_PREFIX = "milestone"
+HALF_CENT = Decimal("0.005")
 
 
 class Source(models.TextChoices):
@@ -48,12 +51,34 @@ class Status(models.TextChoices):
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.OFFERED: frozenset({Status.ACTIVE, Status.DECLINED, Status.CANCELLED}),
     Status.ACTIVE: frozenset({Status.PAUSED, Status.COMPLETED, Status.CANCELLED}),
-    Status.PAUSED: frozenset({Status.ACTIVE, Status.CANCELLED}),
+    Status.PAUSED: frozenset({Status.ACTIVE, Status.COMPLETED, Status.CANCELLED}),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
     Status.DECLINED: frozenset(),
 }
 OPEN_STATUSES = (Status.OFFERED, Status.ACTIVE, Status.PAUSED)
+
+# Reasons the system writes in the histories, shown in the reader's language.
+ACCEPTED_REASON = "accepted"
+DELIVERED_REASON = "delivered"
+SETTLED_REASON = "settled"
+AUTO_APPROVED_REASON = "auto_approved"
+AGREED_CANCELLATION_REASON = "cancelled_by_agreement"
+CONTRACT_ENDED_REASON = "contract_ended"
+SYSTEM_REASONS = {
+    ACCEPTED_REASON: _("both parties accepted the terms"),
+    DELIVERED_REASON: _("work delivered"),
+    SETTLED_REASON: _("every milestone is settled"),
+    AUTO_APPROVED_REASON: _("approved automatically: the client did not answer in time"),
+    AGREED_CANCELLATION_REASON: _("cancelled by agreement"),
+    CONTRACT_ENDED_REASON: _("the contract ended"),
+}
+
+
+class ReasonDisplayMixin:
+    def reason_display(self) -> str:
+        """The reason as people read it: system reasons in the reader's language."""
+        return str(SYSTEM_REASONS.get(self.reason, self.reason))
 
 
 class DelayPolicy(models.TextChoices):
@@ -271,7 +296,8 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=Q(released_amount__gte=0)
                 & Q(refunded_amount__gte=0)
-                & Q(amount__gte=F("released_amount") + F("refunded_amount")),
+                # Half a cent of slack for SQLite's binary arithmetic (amounts are whole cents).
+                & Q(amount__gte=F("released_amount") + F("refunded_amount") - HALF_CENT),
                 name="milestone_paid_within_amount",
             ),
         ]
@@ -340,7 +366,8 @@ class Cancellation(models.Model):
     """A proposal to end a contract by mutual agreement: of the money in escrow,
     ``freelancer_share`` is paid to the freelancer and the rest refunded to the client. The
     other party accepts or declines; at most one is open per contract. ``held_total`` is what
-    escrow held when it was proposed: if that changed, the proposal is stale."""
+    escrow held when it was proposed, and ``held_milestones`` which milestones held it (ids): if
+    either changed, the proposal is stale."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="cancellations")
     proposed_by = models.ForeignKey(
@@ -348,6 +375,7 @@ class Cancellation(models.Model):
     )
     freelancer_share = amount_field(_("paid to the freelancer"))
     held_total = amount_field(_("in escrow when proposed"))
+    held_milestones = models.JSONField(_("milestones in escrow when proposed"), default=list)
     reason = models.TextField(_("reason"), max_length=2000)
     status = models.CharField(
         _("status"),
@@ -381,7 +409,7 @@ class Cancellation(models.Model):
         return f"{self.contract_id}: {self.status}"
 
 
-class ContractStatusChange(models.Model):
+class ContractStatusChange(ReasonDisplayMixin, models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="status_changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -400,7 +428,7 @@ class ContractStatusChange(models.Model):
         return f"{self.contract_id}: {self.from_status} → {self.to_status}"
 
 
-class MilestoneStatusChange(models.Model):
+class MilestoneStatusChange(ReasonDisplayMixin, models.Model):
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="status_changes"
     )

@@ -1,9 +1,11 @@
 """Reads for contracts. Only the two parties see a contract, its terms, milestones and
 deliveries; for anyone else it does not exist (``NotFound``)."""
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,8 @@ from .models import (
     Delivery,
     DeliveryFile,
     Milestone,
+    MilestoneStatus,
+    MilestoneStatusChange,
     Status,
     TermsAcceptance,
 )
@@ -57,6 +61,64 @@ def contract_for_party(*, user, contract_id: int) -> Contract:
 
 def contract_history(*, contract: Contract):
     return contract.status_changes.select_related("actor").order_by("created_at", "pk")
+
+
+def milestone_changes(*, contract: Contract) -> dict[int, list[MilestoneStatusChange]]:
+    """Each milestone's status changes (with the change requests' notes), by milestone id, in
+    one query."""
+    changes = MilestoneStatusChange.objects.filter(milestone__contract=contract)
+    grouped: dict[int, list[MilestoneStatusChange]] = defaultdict(list)
+    for change in changes.select_related("actor").order_by("created_at", "pk"):
+        grouped[change.milestone_id].append(change)
+    return dict(grouped)
+
+
+def _of_party(user) -> Q:
+    return Q(contract__client=user) | Q(contract__freelancer=user)
+
+
+def milestone_for_party(*, user, milestone_id: int) -> Milestone:
+    """A milestone of one of the person's contracts; for anyone else it does not exist."""
+    found = (
+        Milestone.objects.filter(_of_party(user), pk=milestone_id).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if found is None:
+        raise NotFound(_("No such milestone."), code="milestone_not_found")
+    return found
+
+
+def cancellation_for_party(*, user, cancellation_id: int) -> Cancellation:
+    """A cancellation proposal on one of the person's contracts."""
+    found = (
+        Cancellation.objects.filter(_of_party(user), pk=cancellation_id).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if found is None:
+        raise NotFound(_("No such cancellation."), code="cancellation_not_found")
+    return found
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    offers: int  # offers whose current terms the person has not accepted yet
+    reviews: int  # submissions waiting for the person's review, as the client
+
+
+def contracts_waiting(*, user) -> WaitingCounts:
+    """What waits for the person on their contracts, in one query."""
+    accepted = TermsAcceptance.objects.filter(terms=OuterRef("terms"), party=user)
+    counts = Contract.objects.filter(Q(client=user) | Q(freelancer=user)).aggregate(
+        offers=Count("pk", filter=Q(status=Status.OFFERED) & ~Exists(accepted), distinct=True),
+        reviews=Count(
+            "milestones",
+            filter=Q(client=user, milestones__status=MilestoneStatus.SUBMITTED),
+            distinct=True,
+        ),
+    )
+    return WaitingCounts(offers=counts["offers"], reviews=counts["reviews"])
 
 
 def contract_open_cancellation(*, contract: Contract) -> Cancellation | None:

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce
 
 from jiedan.core.money import money_quantize
 
 from .models import MAY_GO_NEGATIVE, Account, Entry, Journal
 
 LIMIT = 50  # problems listed per check; the count is always complete
+# Every stored amount is whole cents, so a real difference is at least 0.01; comparing with half
+# a cent ignores the binary rounding of SQLite's sums (PostgreSQL's are exact).
+HALF_CENT = Decimal("0.005")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ def _unbalanced_journals():
     rows = (
         Entry.objects.values("journal_id", "currency")
         .annotate(total=Sum("amount"))
-        .exclude(total=0)
+        .annotate(off=Abs("total"))
+        .filter(off__gte=HALF_CENT)
         .order_by("journal_id")
     )
     return [
@@ -61,7 +65,8 @@ def _stale_balances():
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
     rows = (
         Account.objects.annotate(total=Coalesce(Sum("entries__amount"), zero))
-        .exclude(balance=F("total"))
+        .annotate(off=Abs(F("balance") - F("total")))
+        .filter(off__gte=HALF_CENT)
         .order_by("pk")
     )
     return [

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiedan.contracts.models import Source
+from jiedan.contracts.selectors import contract_for_source
 from jiedan.core.errors import DomainError, NotFound
 from jiedan.projects.selectors import project_for_viewer, project_of_client
 
@@ -84,6 +86,9 @@ def detail(request, proposal_id: int):
         "decline_form": DeclineForm(),
         "history": selectors.proposal_history(proposal=proposal),
         "terms": selectors.hire_terms(proposal=proposal) if proposal.status == "hired" else None,
+        "contract": contract_for_source(source=Source.PROPOSAL, source_id=proposal.pk)
+        if proposal.status == "hired"
+        else None,
     }
     return render(request, "proposals/detail.html", context)
 

@@ -349,9 +349,7 @@ PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
 # The payment provider for top-ups, refunds and payouts; "sandbox" is the built-in test provider.
 JIEDAN_PAYMENT_GATEWAY = env("JIEDAN_PAYMENT_GATEWAY", default="sandbox")
 # A withdrawal above this amount needs two-factor authentication and a current code.
-JIEDAN_WITHDRAWAL_MFA_THRESHOLD = Decimal(
-    env("JIEDAN_WITHDRAWAL_MFA_THRESHOLD", default="1000.00")
-)
+JIEDAN_WITHDRAWAL_MFA_THRESHOLD = Decimal(env("JIEDAN_WITHDRAWAL_MFA_THRESHOLD", default="1000.00"))
 # Signed webhooks older (or newer) than this many seconds are refused as possible replays.
 JIEDAN_WEBHOOK_TOLERANCE_SECONDS = env.int("JIEDAN_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # A top-up not confirmed by the provider within this many minutes is marked expired.

@@ -26,6 +26,8 @@ from jiedan.escrow.services import escrow_refund
 
 from .. import locks
 from ..models import (
+    AGREED_CANCELLATION_REASON,
+    CONTRACT_ENDED_REASON,
     FINAL,
     IN_ESCROW,
     Cancellation,
@@ -72,7 +74,8 @@ def cancellation_propose(*, actor, contract_id: int, freelancer_share, reason: s
     reason = _clean_reason(reason)
     contract = locked_contract(actor, contract_id)
     _require_open(contract)
-    held_total = _held_total(_held(contract))
+    held = _held(contract)
+    held_total = _held_total(held)
     if held_total == 0:
         raise Conflict(
             _("Nothing is in escrow: you can end the contract directly."), code="nothing_held"
@@ -91,6 +94,7 @@ def cancellation_propose(*, actor, contract_id: int, freelancer_share, reason: s
         proposed_by=actor,
         freelancer_share=share,
         held_total=held_total,
+        held_milestones=sorted(milestone.pk for milestone in held),
         reason=reason,
     )
     notify(contract, actor=actor, event="contract.cancellation_proposed")
@@ -137,7 +141,7 @@ def _settle_milestone(contract, milestone, share_left: Decimal, actor, now) -> D
         milestone.refunded_amount = refund
         milestone.closed_at = now
     to = MilestoneStatus.RELEASED if paid else MilestoneStatus.REFUNDED
-    milestone_transition(milestone=milestone, to=to, actor=actor, reason="cancelled by agreement")
+    milestone_transition(milestone=milestone, to=to, actor=actor, reason=AGREED_CANCELLATION_REASON)
     return share_left - paid
 
 
@@ -164,7 +168,8 @@ def cancellation_accept(*, actor, cancellation_id: int, now=None) -> Contract:
         raise PermissionDenied(_("The other party must accept your proposal."), code="own_proposal")
     _require_open(contract)
     held = _held(contract)
-    if _held_total(held) != cancellation.held_total:
+    held_now = sorted(milestone.pk for milestone in held)
+    if _held_total(held) != cancellation.held_total or held_now != cancellation.held_milestones:
         raise Conflict(
             _("The escrow changed since this was proposed. Propose again."),
             code="cancellation_stale",
@@ -172,7 +177,7 @@ def cancellation_accept(*, actor, cancellation_id: int, now=None) -> Contract:
     share_left = cancellation.freelancer_share
     for milestone in sorted(held, key=lambda m: m.position):
         share_left = _settle_milestone(contract, milestone, share_left, actor, now)
-    _close_unfunded(contract, actor, "contract cancelled")
+    _close_unfunded(contract, actor, CONTRACT_ENDED_REASON)
     _decide(cancellation, CancellationStatus.ACCEPTED, actor, now)
     _end(contract, actor, cancellation.reason, now)
     notify(contract, actor=actor, event="contract.cancelled")

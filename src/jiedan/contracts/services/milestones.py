@@ -37,8 +37,11 @@ from jiedan.escrow.services import escrow_hold, escrow_release
 
 from .. import locks
 from ..models import (
+    AUTO_APPROVED_REASON,
+    DELIVERED_REASON,
     FINAL,
     MAX_DELIVERY_FILES,
+    SETTLED_REASON,
     Contract,
     Delivery,
     DeliveryFile,
@@ -169,7 +172,7 @@ def milestone_submit(
         milestone=milestone,
         to=MilestoneStatus.SUBMITTED,
         actor=freelancer,
-        reason=f"delivery {delivery.number}",
+        reason=DELIVERED_REASON,
     )
     notify(contract, actor=freelancer, event="milestone.submitted", milestone_id=milestone.pk)
     return delivery
@@ -215,7 +218,7 @@ def contract_complete_if_settled(contract: Contract, *, actor, now) -> None:
     if statuses <= FINAL and MilestoneStatus.RELEASED in statuses:
         contract.ended_at = now
         contract_transition(
-            contract=contract, to=Status.COMPLETED, actor=actor, reason="all milestones settled"
+            contract=contract, to=Status.COMPLETED, actor=actor, reason=SETTLED_REASON
         )
 
 
@@ -249,9 +252,6 @@ def milestone_approve(*, client, milestone_id: int, now=None) -> Milestone:
     return milestone
 
 
-AUTO_APPROVED = "approved automatically: no answer from the client in time"
-
-
 @transaction.atomic
 def milestone_auto_approve(*, milestone_id: int, now=None) -> Milestone | None:
     """Release a submission the client left unanswered past its auto-approval time (the
@@ -274,7 +274,7 @@ def milestone_auto_approve(*, milestone_id: int, now=None) -> Milestone | None:
         return None
     release(contract, milestone, amount=milestone.amount, actor=None, now=now)
     milestone_transition(
-        milestone=milestone, to=MilestoneStatus.RELEASED, actor=None, reason=AUTO_APPROVED
+        milestone=milestone, to=MilestoneStatus.RELEASED, actor=None, reason=AUTO_APPROVED_REASON
     )
     contract_complete_if_settled(contract, actor=None, now=now)
     notify(contract, actor=None, event="milestone.released", milestone_id=milestone.pk)

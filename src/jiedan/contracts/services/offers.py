@@ -28,6 +28,7 @@ from jiedan.proposals.models import Proposal
 from jiedan.proposals.models import Status as ProposalStatus
 
 from ..models import (
+    ACCEPTED_REASON,
     MAX_REVISIONS,
     Contract,
     ContractTerms,
@@ -209,7 +210,7 @@ def contract_accept(*, actor, contract_id: int, digest: str, ip_address=None, no
     if terms.acceptances.count() < 2:
         return contract
     contract.started_at = now
-    contract_transition(contract=contract, to=Status.ACTIVE, actor=actor, reason="accepted")
+    contract_transition(contract=contract, to=Status.ACTIVE, actor=actor, reason=ACCEPTED_REASON)
     _create_milestones(contract)
     notify(contract, actor=actor, event="contract.accepted")
     return contract
