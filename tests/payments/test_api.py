@@ -184,7 +184,7 @@ def test_the_statement_pages_with_a_cursor_and_filters(client, funded, method):
     auth = bearer(funded)
     top_up_paid(funded, "20.00", key="second")
     post(client, "/withdrawals", {"method_id": method.pk, "amount": "60"}, auth, key="w")
-    first = client.get(f"{BASE}/statement", {"limit": 2}, **auth).json()
+    first = client.get(f"{BASE}/statement", {"limit": 2}, HTTP_ACCEPT_LANGUAGE="en", **auth).json()
     assert [row["kind"] for row in first["results"]] == ["withdrawal.requested"] * 2
     assert {row["account"] for row in first["results"]} == {"wallet", "payout"}
     assert first["results"][0]["kind_label"] == "Withdrawal requested"

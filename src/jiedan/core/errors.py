@@ -45,6 +45,15 @@ class Conflict(DomainError):
     default_message = _("This conflicts with the current state.")
 
 
+class TryAgain(Conflict):
+    """A refusal that is not final: the same request can succeed in a moment (its answer
+    carries ``Retry-After``, and an idempotent replay does not keep it)."""
+
+    code = "try_again"
+    default_message = _("The request could not be completed now. Try again in a moment.")
+    retry_after = 1
+
+
 class InvalidInput(DomainError):
     status = 422
     code = "invalid_input"

@@ -18,9 +18,11 @@ Rules
   one's state); the same request while the first still runs is 409
   ``idempotency_request_in_progress`` (retry a little later); the same request after the first
   finished gets the first status and body again, with the header ``Idempotent-Replayed: true``.
-- Every answer below 500 is kept, refusals included: a refused request replays its refusal, so
-  after fixing the cause (topping up the wallet, say) the client sends a new key. A 5xx answer or
-  an exception releases the claim, so a retry with the same key runs the endpoint again.
+- Every final answer below 500 is kept, refusals included: a refused request replays its
+  refusal, so after fixing the cause (topping up the wallet, say) the client sends a new key. A
+  5xx answer, an answer with ``Retry-After`` (rate limited, provider unreachable, the same
+  request still being posted) or an exception releases the claim, so a retry with the same key
+  runs the endpoint again.
 - A claim still in progress after ``STALE_CLAIM_AFTER`` belongs to a request whose process died:
   a retry takes it over and runs the endpoint. A request that finishes after losing its claim
   records nothing.
@@ -226,7 +228,7 @@ def _current(claim: IdempotentRequest):
 
 
 def _settle(claim: IdempotentRequest, response) -> None:
-    if response.status_code >= 500:
+    if response.status_code >= 500 or response.has_header("Retry-After"):
         _current(claim).delete()
         return
     _current(claim).update(

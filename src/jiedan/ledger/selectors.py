@@ -68,10 +68,3 @@ def wallet_summary(*, owner, currency: str) -> WalletSummary:
         withdrawing=own.get(Purpose.PAYOUT, zero),
         next_available_at=next_at,
     )
-
-
-def pending_funds_of(*, owner) -> QuerySet[PendingFunds]:
-    """Earnings still in the hold period, soonest first."""
-    return PendingFunds.objects.filter(owner=owner, settled_journal__isnull=True).order_by(
-        "available_at", "pk"
-    )

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiedan.core.errors import Conflict, InvalidInput, NotFound
+from jiedan.core.errors import Conflict, InvalidInput, NotFound, TryAgain
 from jiedan.core.money import money_quantize
 
 from . import locks
@@ -174,7 +174,7 @@ def ledger_post(
                 reverses=reverses,
             )
     except IntegrityError as error:
-        raise Conflict(
+        raise TryAgain(
             _("The same request is already being processed. Try again in a moment."),
             code="idempotency_conflict",
         ) from error

@@ -16,6 +16,8 @@ from the same key sent with another request. A refund or withdrawal holds its mo
 person's payout account from the request until the provider pays it out or gives it back.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -26,6 +28,15 @@ from jiedan.core.crypto import EncryptedTextField
 from jiedan.core.models import IDEMPOTENCY_KEY_MAX_LENGTH as KEY_MAX_LENGTH
 from jiedan.core.money import amount_field, currency_field
 from jiedan.ledger.models import Journal
+
+HALF_CENT = Decimal("0.005")
+
+
+def adds_up(total: str, *parts: str) -> Q:
+    """``total`` equals the sum of ``parts``, within half a cent: every amount is whole cents,
+    and the slack only absorbs SQLite's binary arithmetic (PostgreSQL's is exact)."""
+    summed = sum((F(part) for part in parts[1:]), F(parts[0]))
+    return Q(**{f"{total}__gte": summed - HALF_CENT}) & Q(**{f"{total}__lte": summed + HALF_CENT})
 
 
 class TopUp(models.Model):
@@ -91,7 +102,7 @@ class TopUp(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_top_up_positive"),
             models.CheckConstraint(
-                condition=Q(charged=F("amount") + F("processing_fee")),
+                condition=adds_up("charged", "amount", "processing_fee"),
                 name="payments_top_up_charged_adds_up",
             ),
         ]
@@ -281,7 +292,7 @@ class Withdrawal(OutgoingPayment):
                 fields=["user", "idempotency_key"], name="payments_withdrawal_key_once"
             ),
             models.CheckConstraint(
-                condition=Q(paid_out__gt=0) & Q(fee__gte=0) & Q(amount=F("paid_out") + F("fee")),
+                condition=Q(paid_out__gt=0) & Q(fee__gte=0) & adds_up("amount", "paid_out", "fee"),
                 name="payments_withdrawal_adds_up",
             ),
         ]

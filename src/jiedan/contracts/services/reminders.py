@@ -1,6 +1,7 @@
 """Reminders before a milestone is approved automatically: the client hears once, live and by
-e-mail in their language, ``REMIND_BEFORE`` the auto-approval time. Sent after commit; a
-reminder that could not be sent is tried again on the next run."""
+e-mail in their language, ``REMIND_BEFORE`` the auto-approval time. The reminder is recorded
+under the locks (contract, then milestone) and the e-mail sent after commit, so a slow mail
+server never holds a milestone and a rolled-back run sends nothing."""
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,7 +16,8 @@ from .common import notify
 from .milestones import REMIND_BEFORE
 
 
-def _email(milestone: Milestone) -> None:
+def _email(milestone_id: int) -> None:
+    milestone = Milestone.objects.select_related("contract__client").get(pk=milestone_id)
     client = milestone.contract.client
     with translation.override(client.language or None):
         context = {
@@ -30,16 +32,21 @@ def _email(milestone: Milestone) -> None:
 
 @transaction.atomic
 def milestone_remind(*, milestone_id: int, now) -> bool:
-    milestone = locks.milestones().filter(pk=milestone_id).first()
+    contract_id = (
+        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+    )
+    if contract_id is None:
+        return False
+    locks.contracts().get(pk=contract_id)
+    milestone = locks.milestones().get(pk=milestone_id)
     due = (
-        milestone is not None
-        and milestone.status == MilestoneStatus.SUBMITTED
+        milestone.status == MilestoneStatus.SUBMITTED
         and milestone.reminded_at is None
         and milestone.auto_approve_at <= now + REMIND_BEFORE
     )
     if not due:
         return False
-    _email(milestone)
+    transaction.on_commit(lambda: _email(milestone_id))
     milestone.reminded_at = now
     milestone.save(update_fields=["reminded_at", "updated_at"])
     notify(

@@ -33,7 +33,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from jiedan.core.errors import Conflict, DomainError
+from jiedan.core.errors import Conflict, DomainError, TryAgain
 
 
 class EventType(StrEnum):
@@ -94,7 +94,7 @@ class GatewayDeclined(Conflict):
     default_message = _("The payment provider declined this.")
 
 
-class GatewayUnavailable(Conflict):
+class GatewayUnavailable(TryAgain):
     """The provider could not be reached or answered with an error: safe to try again."""
 
     code = "gateway_unavailable"

@@ -64,7 +64,9 @@ def record_send(model, lock, record_id: int, send: Callable[[object], str], *, r
     except GatewayDeclined as error:
         with transaction.atomic():
             record = lock().get(pk=record_id)
-            if record.in_progress:
+            # Only a record no provider call has accepted yet: once another send was
+            # accepted (processing), a refusal of this duplicate must not return the money.
+            if record.status == model.Status.REQUESTED:
                 money_return(record, kind=return_kind, reason=error.code)
         return record
     with transaction.atomic():
