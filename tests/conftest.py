@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from jiedan.config.celery import app
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -43,3 +44,14 @@ def staff_factory(db):
         return StaffFactory(roles=list(roles))
 
     return make
+
+
+@pytest.fixture
+def eager_tasks():
+    """Background jobs run where they are sent, also in the live server of browser tests (the
+    default without ``REDIS_URL``; with it, a job would wait for a worker that tests do not
+    run)."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

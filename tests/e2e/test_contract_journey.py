@@ -23,7 +23,12 @@ from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.factories import PASSWORD, UserFactory
 from tests.projects.factories import open_project
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The sandbox provider confirms payments from a background job.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_tasks"),
+]
 
 PHONE = {"width": 390, "height": 844}
 FITS_JS = "document.documentElement.scrollWidth <= window.innerWidth"

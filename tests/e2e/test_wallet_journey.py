@@ -14,7 +14,12 @@ from jiedan.ledger.audit import ledger_audit
 from jiedan.payments.models import TopUp, Withdrawal
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# The sandbox provider confirms payments from a background job.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_tasks"),
+]
 
 JOURNEYS = [
     pytest.param("en", {"width": 1280, "height": 800}, id="english-desktop"),

@@ -6,18 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from jiedan.config.celery import app
 from jiedan.notifications.realtime import user_group
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run where they are sent (the default without ``REDIS_URL``; with it, the job
-    would wait for a worker)."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.fixture
