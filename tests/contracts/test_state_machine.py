@@ -223,6 +223,7 @@ class Batch:
 
     owner_pk: int
     amount: Decimal
+    available_at: datetime
     settled: bool = False
 
 
@@ -343,13 +344,14 @@ class MoneyLoop(RuleBasedStateMachine):
             if proposal.contract is contract and proposal.status == CancellationStatus.PROPOSED:
                 proposal.escrow_changed = True
 
-    def _release(self, milestone: MilestoneModel, amount: Decimal) -> None:
+    def _release(self, milestone: MilestoneModel, amount: Decimal, when=None) -> None:
         contract = milestone.contract
         split = release_split(amount, CURRENCY)
         self._purse(contract.client).in_escrow -= split.gross
         self._purse(contract.freelancer).pending += split.net
         self.fees += split.commission
-        self.batches.append(Batch(contract.freelancer.pk, split.net))
+        available_at = earnings_hold_until(when or self.now)
+        self.batches.append(Batch(contract.freelancer.pk, split.net, available_at))
         milestone.released = amount
         milestone.auto_approve_at = None
         self._escrow_moved(contract)
@@ -361,10 +363,10 @@ class MoneyLoop(RuleBasedStateMachine):
         milestone.refunded = amount
         self._escrow_moved(milestone.contract)
 
-    def _released_in_full(self, milestone: MilestoneModel) -> None:
-        """Approved (by the client or automatically): paid in full; a contract whose
-        milestones are then all settled is completed (one was just paid)."""
-        self._release(milestone, milestone.amount)
+    def _released_in_full(self, milestone: MilestoneModel, when=None) -> None:
+        """Approved (by the client or automatically, at ``when``): paid in full; a contract
+        whose milestones are then all settled is completed (one was just paid)."""
+        self._release(milestone, milestone.amount, when)
         milestone.status = MilestoneStatus.RELEASED
         contract = milestone.contract
         if contract.status in REVIEWING and {m.status for m in contract.milestones} <= FINAL:
@@ -703,7 +705,7 @@ class MoneyLoop(RuleBasedStateMachine):
         event(f"auto_approval_job: {'released' if due else 'nothing due'}")
         released = services.milestones_auto_approve_due(now=now)
         for milestone in due:
-            self._released_in_full(milestone)
+            self._released_in_full(milestone, when=now)
         assert released == len(due)
         self.now = max(self.now, now)
 
@@ -760,12 +762,14 @@ class MoneyLoop(RuleBasedStateMachine):
     @precondition(lambda self: any(not batch.settled for batch in self.batches))
     @rule(past_hold=st.booleans())
     def settlement_job(self, past_hold):
-        """The periodic job, an hour before every hold period ends or a minute after."""
-        hold_ends = earnings_hold_until(timezone.now())
+        """The periodic job, an hour before the first hold period ends or a minute after the
+        last one."""
+        waiting = [b for b in self.batches if not b.settled]
+        ends = [b.available_at for b in waiting] or [earnings_hold_until(self.now)]
         if past_hold:
-            now, due = hold_ends + timedelta(minutes=1), [b for b in self.batches if not b.settled]
+            now, due = max(ends) + timedelta(minutes=1), waiting
         else:
-            now, due = hold_ends - timedelta(hours=1), []
+            now, due = min(ends) - timedelta(hours=1), []
         event(f"settlement_job: {'settled' if due else 'nothing due'}")
         assert pending_funds_settle_due(now=now) == len(due)
         for batch in due:

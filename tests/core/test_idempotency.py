@@ -15,6 +15,7 @@ from django.test.client import encode_multipart
 from django.utils import timezone
 
 from jiedan.accounts import services as account_services
+from jiedan.core.errors import TryAgain
 from jiedan.core.idempotency import request_fingerprint
 from jiedan.core.models import IdempotencyState, IdempotentRequest
 from jiedan.core.tasks import purge_idempotent_requests
@@ -280,6 +281,22 @@ def test_a_server_error_releases_the_claim(flaky):
     assert (retried.status_code, retried.json()) == (200, {"calls": 2})
     replayed = Client().post("/api/flaky", **auth)
     assert (replayed.json(), replayed["Idempotent-Replayed"]) == ({"calls": 2}, "true")
+    assert flaky.calls == ["k", "k"]
+
+
+@pytest.mark.urls("tests.core.flaky_api")
+def test_a_try_again_refusal_is_not_kept_so_the_same_key_runs_again(flaky):
+    # given a first attempt refused with "try again" (Retry-After)
+    auth = {**bearer(UserFactory()), "HTTP_IDEMPOTENCY_KEY": "k"}
+    flaky.failures.append(TryAgain)
+    refused = Client().post("/api/flaky", **auth)
+    assert (refused.status_code, refused["Retry-After"]) == (409, "1")
+    # when the client retries with the same key
+    retried = Client().post("/api/flaky", **auth)
+    # then the endpoint runs again and its answer is the one kept
+    assert (retried.status_code, retried.json()) == (200, {"calls": 2})
+    assert "Idempotent-Replayed" not in retried
+    assert Client().post("/api/flaky", **auth)["Idempotent-Replayed"] == "true"
     assert flaky.calls == ["k", "k"]
 
 

@@ -303,7 +303,11 @@ def _detail_page(request, contract_id: int, *, bound: dict | None = None):
     cancellation = selectors.contract_open_cancellation(contract=contract) if open_ else None
     if cancellation is not None:
         cancellation.refund = cancellation.held_total - cancellation.freelancer_share
-        cancellation.stale = cancellation.held_total != held
+        held_ids = sorted(m.pk for m in milestones if m.status in IN_ESCROW)
+        cancellation.stale = (cancellation.held_total, cancellation.held_milestones) != (
+            held,
+            held_ids,
+        )
     context = {
         "contract": contract,
         "terms": contract.terms,

@@ -117,10 +117,19 @@ def _check_currency(escrow: Account, currency: str) -> None:
 
 @transaction.atomic
 def escrow_release(
-    *, reference: str, payee, amount, currency: str, idempotency_key: str, memo="", actor=None
+    *,
+    reference: str,
+    payee,
+    amount,
+    currency: str,
+    idempotency_key: str,
+    memo="",
+    actor=None,
+    now=None,
 ) -> Journal:
     """Pay ``amount`` of what is held for ``reference`` to ``payee``: the net share to their
-    pending earnings, the commission to the platform, in one journal."""
+    pending earnings (available a hold period after ``now``), the commission to the platform,
+    in one journal."""
     escrow = _held_account(reference)
     _check_currency(escrow, currency)
     split = fees.release_split(amount, currency)
@@ -139,7 +148,7 @@ def escrow_release(
         memo=memo,
         actor=actor,
     )
-    pending_funds_record(journal=journal, owner=payee, amount=split.net, currency=currency)
+    pending_funds_record(journal=journal, owner=payee, amount=split.net, currency=currency, now=now)
     return journal
 
 

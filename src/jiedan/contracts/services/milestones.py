@@ -232,6 +232,7 @@ def release(contract: Contract, milestone: Milestone, *, amount, actor, now):
         idempotency_key=f"{milestone.escrow_reference}:release",
         memo=f"contract {contract.pk}, milestone {milestone.position}",
         actor=actor,
+        now=now,
     )
     milestone.released_amount = amount
     milestone.auto_approve_at = None
