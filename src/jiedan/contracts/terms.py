@@ -1,6 +1,9 @@
 """Contract terms as a document: checking what a party wrote, the milestone templates, and the
 canonical form whose SHA-256 digest is what each party accepts.
 
+A fixed-price contract is paid by its milestone plan; an hourly one by an hourly rate, up to a
+weekly number of hours, and has no plan.
+
 The canonical form is JSON with sorted keys, amounts as strings in the currency's smallest
 unit and dates in ISO form, so the same terms always give the same digest and any change —
 one character of scope, one cent of one milestone — gives another.
@@ -18,9 +21,10 @@ from jiedan.core.errors import InvalidInput
 from jiedan.core.money import money_positive
 from jiedan.ledger.fees import shares_split
 
-from .models import MAX_MILESTONES, MAX_REVISIONS, DelayPolicy, IpTransfer
+from .models import MAX_MILESTONES, MAX_REVISIONS, DelayPolicy, IpTransfer, Kind
 
 MAX_DELIVERABLES = 20
+MAX_WEEKLY_HOURS = 100
 MAX_CONTRACT_TOTAL = Decimal("10000000")
 
 # Named splits a client can start from, as percentages of the total.
@@ -37,6 +41,8 @@ class MilestoneDetails:
     title: str
     amount: Decimal | str
     due_date: date | None = None
+    # In a change request: the existing milestone this line keeps or changes (None: a new one).
+    milestone_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,9 @@ class TermsDetails:
     revisions: int = 2
     delay_policy: str = DelayPolicy.RENEGOTIATE
     ip_transfer: str = IpTransfer.ON_FULL_PAYMENT
+    kind: str = Kind.FIXED
+    hourly_rate: Decimal | str | None = None
+    weekly_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,13 @@ class TermsDocument:
     deadline: date
     delay_policy: str
     ip_transfer: str
-    milestones: list[dict]  # {"title", "amount" (str), "due_date" (ISO str or None)}
+    # {"title", "amount" (str), "due_date" (ISO str or None)[, "milestone" (id)]}
+    milestones: list[dict]
     total: Decimal
     currency: str
+    kind: str = Kind.FIXED
+    hourly_rate: Decimal | None = None
+    weekly_limit: int | None = None
 
 
 def milestones_from_template(
@@ -104,8 +117,32 @@ def _checked_milestones(milestones: list[MilestoneDetails], currency: str, deadl
                 code="milestone_after_deadline",
             )
         due = milestone.due_date.isoformat() if milestone.due_date else None
-        checked.append({"title": title, "amount": str(amount), "due_date": due})
+        line = {"title": title, "amount": str(amount), "due_date": due}
+        if milestone.milestone_id is not None:
+            line["milestone"] = int(milestone.milestone_id)
+        checked.append(line)
     return checked
+
+
+def _checked_hourly(details: TermsDetails, currency: str) -> tuple[Decimal, int]:
+    if details.milestones:
+        raise InvalidInput(
+            _("An hourly contract is paid by the hour and has no milestones."),
+            code="hourly_milestones",
+        )
+    if details.hourly_rate in (None, ""):
+        raise InvalidInput(_("Set the hourly rate."), code="hourly_rate")
+    rate = money_positive(details.hourly_rate, currency, maximum=MAX_CONTRACT_TOTAL)
+    try:
+        limit = int(details.weekly_limit)
+    except (TypeError, ValueError):
+        limit = 0
+    if not 1 <= limit <= MAX_WEEKLY_HOURS:
+        raise InvalidInput(
+            _("Allow from 1 to %(max)s hours a week.") % {"max": MAX_WEEKLY_HOURS},
+            code="weekly_limit",
+        )
+    return rate, limit
 
 
 def terms_checked(details: TermsDetails, *, currency: str, today: date) -> TermsDocument:
@@ -129,26 +166,47 @@ def terms_checked(details: TermsDetails, *, currency: str, today: date) -> Terms
             _("List at most %(count)s deliverables.") % {"count": MAX_DELIVERABLES},
             code="too_many_deliverables",
         )
+    if details.kind not in Kind.values:
+        raise InvalidInput(_("Choose fixed price or hourly."), code="kind")
+    if details.kind == Kind.HOURLY:
+        rate, limit = _checked_hourly(details, currency)
+        return TermsDocument(
+            **_common(details, scope, deliverables),
+            milestones=[],
+            total=Decimal(0),
+            currency=currency,
+            kind=Kind.HOURLY,
+            hourly_rate=rate,
+            weekly_limit=limit,
+        )
     milestones = _checked_milestones(details.milestones, currency, details.deadline)
     total = sum((Decimal(m["amount"]) for m in milestones), Decimal(0))
     if total > MAX_CONTRACT_TOTAL:
         raise InvalidInput(_("The contract total is too large."), code="total_too_large")
     return TermsDocument(
-        scope=scope[:10000],
-        deliverables=deliverables,
-        revisions=int(details.revisions),
-        deadline=details.deadline,
-        delay_policy=details.delay_policy,
-        ip_transfer=details.ip_transfer,
+        **_common(details, scope, deliverables),
         milestones=milestones,
         total=total,
         currency=currency,
     )
 
 
+def _common(details: TermsDetails, scope: str, deliverables: list[str]) -> dict:
+    return {
+        "scope": scope[:10000],
+        "deliverables": deliverables,
+        "revisions": int(details.revisions),
+        "deadline": details.deadline,
+        "delay_policy": details.delay_policy,
+        "ip_transfer": details.ip_transfer,
+    }
+
+
 def terms_digest(*, contract_id: int, version: int, parties: tuple[int, int], doc) -> str:
     """The SHA-256 of the canonical JSON of one version of the terms (``doc`` is a
-    ``TermsDocument`` or a stored ``ContractTerms``: the same fields)."""
+    ``TermsDocument`` or a stored ``ContractTerms``: the same fields). Hourly terms add
+    their rate and weekly limit; fixed-price terms keep the form they always had, so digests
+    accepted before hourly contracts existed still verify."""
     canonical = {
         "contract": contract_id,
         "version": version,
@@ -164,5 +222,9 @@ def terms_digest(*, contract_id: int, version: int, parties: tuple[int, int], do
         "total": str(doc.total),
         "currency": doc.currency,
     }
+    if doc.kind == Kind.HOURLY:
+        canonical["kind"] = str(doc.kind)
+        canonical["hourly_rate"] = str(doc.hourly_rate)
+        canonical["weekly_limit"] = doc.weekly_limit
     encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -1,47 +1,47 @@
 from django.urls import path
 
-from . import views
+from .views import pages
 
 app_name = "contracts"
 
 urlpatterns = [
-    path("", views.contract_list, name="list"),
-    path("offer/<int:proposal_id>/", views.offer, name="offer"),
-    path("orders/<int:order_id>/offer/", views.offer_from_order, name="offer_from_order"),
-    path("<int:contract_id>/", views.detail, name="detail"),
-    path("<int:contract_id>/revise/", views.revise, name="revise"),
-    path("<int:contract_id>/accept/", views.accept, name="accept"),
-    path("<int:contract_id>/decline/", views.decline, name="decline"),
-    path("<int:contract_id>/withdraw/", views.withdraw, name="withdraw"),
-    path("<int:contract_id>/pause/", views.pause, name="pause"),
-    path("<int:contract_id>/resume/", views.resume, name="resume"),
-    path("<int:contract_id>/end/", views.end, name="end"),
+    path("", pages.contract_list, name="list"),
+    path("offer/<int:proposal_id>/", pages.offer, name="offer"),
+    path("orders/<int:order_id>/offer/", pages.offer_from_order, name="offer_from_order"),
+    path("<int:contract_id>/", pages.detail, name="detail"),
+    path("<int:contract_id>/revise/", pages.revise, name="revise"),
+    path("<int:contract_id>/accept/", pages.accept, name="accept"),
+    path("<int:contract_id>/decline/", pages.decline, name="decline"),
+    path("<int:contract_id>/withdraw/", pages.withdraw, name="withdraw"),
+    path("<int:contract_id>/pause/", pages.pause, name="pause"),
+    path("<int:contract_id>/resume/", pages.resume, name="resume"),
+    path("<int:contract_id>/end/", pages.end, name="end"),
     path(
         "<int:contract_id>/cancellations/",
-        views.cancellation_propose,
+        pages.cancellation_propose,
         name="cancellation_propose",
     ),
     path(
         "cancellations/<int:cancellation_id>/accept/",
-        views.cancellation_accept,
+        pages.cancellation_accept,
         name="cancellation_accept",
     ),
     path(
         "cancellations/<int:cancellation_id>/decline/",
-        views.cancellation_decline,
+        pages.cancellation_decline,
         name="cancellation_decline",
     ),
-    path("milestones/<int:milestone_id>/fund/", views.milestone_fund, name="milestone_fund"),
-    path("milestones/<int:milestone_id>/submit/", views.milestone_submit, name="milestone_submit"),
+    path("milestones/<int:milestone_id>/fund/", pages.milestone_fund, name="milestone_fund"),
+    path("milestones/<int:milestone_id>/submit/", pages.milestone_submit, name="milestone_submit"),
     path(
         "milestones/<int:milestone_id>/request-changes/",
-        views.milestone_request_changes,
+        pages.milestone_request_changes,
         name="milestone_request_changes",
     ),
     path(
         "milestones/<int:milestone_id>/approve/",
-        views.milestone_approve,
+        pages.milestone_approve,
         name="milestone_approve",
     ),
-    path("files/<int:file_id>/", views.delivery_file, name="file"),
+    path("files/<int:file_id>/", pages.delivery_file, name="file"),
 ]

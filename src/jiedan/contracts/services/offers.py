@@ -61,6 +61,9 @@ def _write_terms(contract: Contract, details: TermsDetails, *, author, ip_addres
         delay_policy=doc.delay_policy,
         ip_transfer=doc.ip_transfer,
         milestones=doc.milestones,
+        kind=doc.kind,
+        hourly_rate=doc.hourly_rate,
+        weekly_limit=doc.weekly_limit,
         total=doc.total,
         currency=doc.currency,
         digest=digest,
@@ -84,6 +87,7 @@ def _offer(*, client, freelancer, source, source_id, title, currency, details, i
         source_id=source_id,
         title=title[:200],
         currency=currency,
+        kind=details.kind,
     )
     _write_terms(contract, details, author=client, ip_address=ip, now=now)
     notify(contract, actor=client, event="contract.offered")

@@ -21,9 +21,9 @@ from jiedan.ledger.fees import fee_schedule, release_split
 from jiedan.ledger.models import Purpose
 from jiedan.ledger.selectors import account_balance
 
-from . import selectors, services
-from .files import delivery_file_response
-from .forms import (
+from .. import selectors, services
+from ..files import delivery_file_response
+from ..forms import (
     CancellationForm,
     ChangesForm,
     ContractFilterForm,
@@ -31,7 +31,7 @@ from .forms import (
     EndForm,
     OfferForm,
 )
-from .models import (
+from ..models import (
     IN_ESCROW,
     Contract,
     ContractTerms,
@@ -39,8 +39,8 @@ from .models import (
     Source,
     Status,
 )
-from .services.milestones import REVIEWING, WORKING
-from .terms import MilestoneDetails, TermsDetails, terms_checked, terms_digest
+from ..services.milestones import REVIEWING, WORKING
+from ..terms import MilestoneDetails, TermsDetails, terms_checked, terms_digest
 
 PER_PAGE = 20
 SUBMITTABLE = (MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED)

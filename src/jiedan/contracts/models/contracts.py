@@ -1,27 +1,12 @@
-"""Contracts: what a client and a freelancer agreed, and the milestones it is paid by.
-
-A ``Contract`` starts from a hired proposal or an ordered service package (``source`` and
-``source_id``, one contract each). Its terms are ``ContractTerms`` versions: immutable
-documents (scope, deliverables, revisions, deadline, what happens on delay, when the IP
-transfers, the milestone plan) fingerprinted by the SHA-256 ``digest`` of their canonical form
-(``terms.terms_digest``). Each party's ``TermsAcceptance`` records who accepted which digest,
-when and from which IP address; the contract becomes active only when both accepted the same
-version, so terms never change silently.
-
-A fixed-price contract is paid by ``Milestone`` rows created from the accepted plan. The money
-of a funded milestone sits in the ledger's escrow account ``milestone:<id>``; its status says
-where the money is (``audit.milestone_escrow_problems`` proves the two agree). Every delivery
-is a ``Delivery`` with its files, immutable and fingerprinted, kept as evidence.
-
-Statuses move only along the maps below, through ``services.transitions``, which write the
-history rows.
-"""
+"""Contracts, their terms and acceptances, milestones, deliveries, cancellations and the
+status histories."""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.money import amount_field, currency_field
@@ -37,6 +22,12 @@ HALF_CENT = Decimal("0.005")
 class Source(models.TextChoices):
     PROPOSAL = "proposal", _("Hired proposal")
     ORDER = "order", _("Service order")
+    CONTEST = "contest", _("Contest award")
+
+
+class Kind(models.TextChoices):
+    FIXED = "fixed", _("Fixed price")
+    HOURLY = "hourly", _("Hourly")
 
 
 class Status(models.TextChoices):
@@ -65,6 +56,8 @@ SETTLED_REASON = "settled"
 AUTO_APPROVED_REASON = "auto_approved"
 AGREED_CANCELLATION_REASON = "cancelled_by_agreement"
 CONTRACT_ENDED_REASON = "contract_ended"
+CHANGE_ACCEPTED_REASON = "change_accepted"
+CONTEST_AWARDED_REASON = "contest_awarded"
 SYSTEM_REASONS = {
     ACCEPTED_REASON: _("both parties accepted the terms"),
     DELIVERED_REASON: _("work delivered"),
@@ -72,6 +65,8 @@ SYSTEM_REASONS = {
     AUTO_APPROVED_REASON: _("approved automatically: the client did not answer in time"),
     AGREED_CANCELLATION_REASON: _("cancelled by agreement"),
     CONTRACT_ENDED_REASON: _("the contract ended"),
+    CHANGE_ACCEPTED_REASON: _("removed by an accepted change request"),
+    CONTEST_AWARDED_REASON: _("the contest prize was paid"),
 }
 
 
@@ -113,6 +108,7 @@ class Contract(models.Model):
     )
     source = models.CharField(_("started from"), max_length=10, choices=Source.choices)
     source_id = models.PositiveBigIntegerField(_("source id"))
+    kind = models.CharField(_("payment"), max_length=6, choices=Kind.choices, default=Kind.FIXED)
     title = models.CharField(_("title"), max_length=200)
     currency = currency_field()
     status = models.CharField(
@@ -167,6 +163,11 @@ class ContractTerms(models.Model):
         _("intellectual property"), max_length=20, choices=IpTransfer.choices
     )
     milestones = models.JSONField(_("milestone plan"), default=list)
+    kind = models.CharField(_("payment"), max_length=6, choices=Kind.choices, default=Kind.FIXED)
+    hourly_rate = amount_field(_("hourly rate"), null=True, blank=True)
+    weekly_limit = models.PositiveSmallIntegerField(
+        _("hours a week at most"), null=True, blank=True
+    )
     total = amount_field(_("total"))
     currency = currency_field()
     digest = models.CharField(_("SHA-256 of the terms"), max_length=64)
@@ -180,21 +181,37 @@ class ContractTerms(models.Model):
         verbose_name_plural = _("contract terms")
         ordering = ["contract", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "version"], name="contract_terms_version")
+            models.UniqueConstraint(fields=["contract", "version"], name="contract_terms_version"),
+            models.CheckConstraint(
+                condition=Q(kind="fixed", hourly_rate__isnull=True, weekly_limit__isnull=True)
+                | Q(kind="hourly", hourly_rate__gt=0, weekly_limit__gte=1),
+                name="contract_terms_hourly_rate_and_limit",
+            ),
         ]
 
     def __str__(self):
         return f"{self.contract_id} v{self.version}"
 
 
+class AcceptedBy(models.TextChoices):
+    READING = "reading", _("Read and accepted the terms")
+    PUBLISHING_CONTEST = "publishing", _("Published the contest")
+    ENTERING_CONTEST = "entering", _("Entered the contest")
+
+
 class TermsAcceptance(models.Model):
-    """A party's acceptance of one version, with the digest they saw and where from."""
+    """A party's acceptance of one version, with the digest they saw and where from. Terms
+    of a contest award were accepted by acting on the contest's rules (``by``): the client
+    by publishing it, the winner by entering it, at those moments."""
 
     terms = models.ForeignKey(ContractTerms, on_delete=models.PROTECT, related_name="acceptances")
     party = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     digest = models.CharField(_("SHA-256 accepted"), max_length=64)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+    by = models.CharField(
+        _("accepted by"), max_length=10, choices=AcceptedBy.choices, default=AcceptedBy.READING
+    )
+    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("terms acceptance")
