@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from jiedan.accounts.models import User
+from jiedan.accounts.services import access_token_create
 
 PASSWORD = "correct horse battery staple"
 
@@ -36,3 +37,11 @@ class StaffFactory(UserFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def bearer(user) -> dict:
+    """Request headers that call the API as ``user`` with a new read-write access token."""
+    issued = access_token_create(
+        user=user, name="test", scopes=["read", "write"], expires_in_days=None
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}

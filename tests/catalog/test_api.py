@@ -3,20 +3,12 @@
 import pytest
 from django.test import Client
 
-from jiedan.accounts import services as account_services
 from jiedan.catalog.models import Service, ServiceOrder, Status
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 
 from .factories import CategoryFactory, ExtraFactory, published_service
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def service_payload(category, **overrides):

@@ -6,23 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from jiedan.accounts import services as account_services
 from jiedan.contests.models import Contest, Entry, EntryFile, Status
 from jiedan.escrow.selectors import escrow_balance
 from tests.escrow.helpers import escrow_journals
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 from tests.ledger.helpers import top_up
 
 from .factories import CategoryFactory, ContestFactory, image_upload, judging_contest, open_contest
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def payload(category, **overrides) -> dict:

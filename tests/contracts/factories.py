@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from jiedan.contracts import services
 from jiedan.contracts.models import Contract, Milestone
+from jiedan.contracts.services.hourly import platform_today
 from jiedan.contracts.terms import MilestoneDetails, TermsDetails
 from jiedan.proposals.services import proposal_hire
 from tests.factories import UserFactory
@@ -82,3 +83,63 @@ def submitted_milestone(contract: Contract | None = None, position: int = 1, *, 
 
 def stranger():
     return UserFactory()
+
+
+def kept_plan(contract: Contract, *, skip=(), **changed) -> list[MilestoneDetails]:
+    """The contract's live milestones as plan lines that keep them (by id); ``changed`` maps a
+    position to the (title, amount) it gets; ``skip`` lists positions left out."""
+    plan = []
+    for milestone in milestones(contract):
+        if milestone.status == "cancelled" or milestone.position in skip:
+            continue
+        title, amount = changed.get(f"p{milestone.position}", (milestone.title, milestone.amount))
+        plan.append(MilestoneDetails(title, Decimal(amount), milestone.due_date, milestone.pk))
+    return plan
+
+
+def proposed_change(contract: Contract, *, by=None, added=(("Extra page", "200.00"),), **overrides):
+    """A change request on an active contract (by the client unless ``by``) adding
+    milestones to the plan it keeps."""
+    plan = kept_plan(contract) + [MilestoneDetails(t, Decimal(a)) for t, a in added]
+    return services.change_propose(
+        actor=by or contract.client,
+        contract_id=contract.pk,
+        details=terms(plan=(), **{"milestones": plan, **overrides}),
+        reason="The client wants one more page.",
+        ip_address="203.0.113.9",
+    )
+
+
+# --- hourly contracts ------------------------------------------------------------------------
+
+
+def hourly_overrides(rate="100.00", limit=10) -> dict:
+    """Hourly terms: ``rate`` CNY an hour, at most ``limit`` hours a week, no milestones."""
+    return {"kind": "hourly", "hourly_rate": Decimal(rate), "weekly_limit": limit}
+
+
+def hourly_terms(rate="100.00", limit=10, **overrides) -> TermsDetails:
+    return terms((), **{**hourly_overrides(rate, limit), **overrides})
+
+
+def active_hourly_contract(rate="100.00", limit=10, **kwargs) -> Contract:
+    """An hourly contract both parties accepted."""
+    contract = offered_contract(plan=(), **kwargs, **hourly_overrides(rate, limit))
+    return services.contract_accept(
+        actor=contract.freelancer,
+        contract_id=contract.pk,
+        digest=contract.terms.digest,
+        ip_address="198.51.100.4",
+    )
+
+
+def logged(contract: Contract, minutes: int, *, now, memo="Built the order form.", day=None):
+    """Time the freelancer logs by hand on ``day`` (default: the day of ``now``)."""
+    return services.time_entry_add(
+        freelancer=contract.freelancer,
+        contract_id=contract.pk,
+        work_date=day or platform_today(now),
+        minutes=minutes,
+        memo=memo,
+        now=now,
+    )

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from jiedan.accounts import services as account_services
 from jiedan.contracts import services
 from jiedan.contracts.models import (
     Cancellation,
@@ -25,7 +24,7 @@ from jiedan.contracts.models import (
 from jiedan.core.models import IdempotentRequest
 from jiedan.ledger.models import Purpose
 from jiedan.ledger.selectors import account_balance
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 from tests.ledger.helpers import balances, top_up
 
 from .factories import (
@@ -40,13 +39,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/contracts"
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def post_json(client, path, data=None, **headers):

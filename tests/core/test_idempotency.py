@@ -14,7 +14,6 @@ from django.test import Client, RequestFactory
 from django.test.client import encode_multipart
 from django.utils import timezone
 
-from jiedan.accounts import services as account_services
 from jiedan.core.errors import TryAgain
 from jiedan.core.idempotency import request_fingerprint
 from jiedan.core.models import IdempotencyState, IdempotentRequest
@@ -22,7 +21,7 @@ from jiedan.core.tasks import purge_idempotent_requests
 from jiedan.ledger.audit import ledger_audit
 from jiedan.piecework.models import PieceTask, Status
 from tests.escrow.helpers import HELD, escrow_journals
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 from tests.ledger.helpers import top_up, wallet
 from tests.piecework.factories import PieceTaskFactory
 
@@ -30,13 +29,6 @@ from . import flaky_api
 from .factories import IdempotentRequestFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def funded_draft(client=None) -> PieceTask:

@@ -5,23 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from jiedan.accounts import services as account_services
 from jiedan.ledger.audit import ledger_audit
 from jiedan.payments.models import PayoutMethod, TopUp, Withdrawal
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 from tests.ledger.helpers import balances
 
 from .factories import row_counts, top_up_paid
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/wallet"
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def post(client, path, data, auth, key=None):

@@ -7,25 +7,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from jiedan.accounts import services as account_services
 from jiedan.escrow.selectors import escrow_balance
 from jiedan.piecework import services
 from jiedan.piecework.models import Piece, PieceStatus, PieceTask, Status
 from tests.catalog.factories import CategoryFactory
 from tests.escrow.helpers import RELEASED, escrow_journals, payee
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 from tests.ledger.helpers import top_up
 
 from .factories import PieceTaskFactory, open_task, png_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def payload(category, **overrides) -> dict:

@@ -5,18 +5,11 @@ from django.test import Client
 
 from jiedan.accounts import services as account_services
 from jiedan.projects.models import Project, Status
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bearer
 
 from .factories import CategoryFactory, ProjectFactory, open_project
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    issued = account_services.access_token_create(
-        user=user, name="test", scopes=["read", "write"], expires_in_days=None
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
 
 
 def payload(category, **overrides) -> dict:

@@ -7,6 +7,7 @@ from jiedan.core.admin import ReadOnlyMixin
 
 from .models import (
     Cancellation,
+    ChangeRequest,
     Contract,
     ContractStatusChange,
     ContractTerms,
@@ -15,6 +16,8 @@ from .models import (
     Milestone,
     MilestoneStatusChange,
     TermsAcceptance,
+    TimeEntry,
+    WeeklyStatement,
 )
 
 
@@ -86,5 +89,34 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(Cancellation)
 class CancellationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "contract", "proposed_by", "freelancer_share", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("contract", "proposed_by")
+
+
+class TimeEntryInline(ReadOnlyMixin, admin.TabularInline):
+    model = TimeEntry
+    fields = ("work_date", "source", "minutes", "memo", "updated_at")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(WeeklyStatement)
+class WeeklyStatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "contract", "week_start", "minutes", "amount", "status", "billed_at")
+    list_filter = ("status",)
+    list_select_related = ("contract",)
+    inlines = [TimeEntryInline]
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "contract", "work_date", "source", "minutes", "statement")
+    list_filter = ("source",)
+    list_select_related = ("contract", "statement")
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("pk", "contract", "proposed_by", "status", "created_at", "decided_at")
     list_filter = ("status",)
     list_select_related = ("contract", "proposed_by")

@@ -22,11 +22,15 @@ from jiedan.core.idempotency import idempotent
 
 from . import selectors, services
 from .files import delivery_file_response
+from .hourly_api import router as hourly_router
 from .models import Cancellation, Contract, ContractTerms, Delivery, Milestone
 from .schemas import (
     AcceptIn,
     CancellationIn,
     CancellationOut,
+    ChangeDeclineIn,
+    ChangeIn,
+    ChangeOut,
     ContractOut,
     ContractPageOut,
     ContractQuery,
@@ -40,6 +44,7 @@ from .schemas import (
 from .terms import MilestoneDetails, TermsDetails
 
 router = Router(tags=["contracts"])
+router.add_router("", hourly_router)
 
 SUBMIT_BODY = {
     "requestBody": {
@@ -101,8 +106,16 @@ def _terms(terms: ContractTerms) -> dict:
         "total": terms.total,
         "currency": terms.currency,
         "created_at": terms.created_at,
+        "kind": terms.kind,
+        "hourly_rate": terms.hourly_rate,
+        "weekly_limit": terms.weekly_limit,
         "acceptances": [
-            {"party_id": a.party_id, "digest": a.digest, "accepted_at": a.accepted_at}
+            {
+                "party_id": a.party_id,
+                "digest": a.digest,
+                "accepted_at": a.accepted_at,
+                "accepted_by": a.by,
+            }
             for a in terms.acceptances.all()
         ],
     }
@@ -172,15 +185,67 @@ def _cancellation(cancellation: Cancellation | None) -> dict | None:
     return {name: getattr(cancellation, name) for name in fields}
 
 
+def _delta(delta) -> dict | None:
+    if delta is None:
+        return None
+    shown = [None if value is None else str(value) for value in (delta.old, delta.new)]
+    return {"old": shown[0], "new": shown[1], "changed": delta.changed}
+
+
+def _change(change) -> dict | None:
+    """A change request with its proposed terms and what they change."""
+    if change is None:
+        return None
+    diff = change.diff
+    fields = (
+        "id",
+        "contract_id",
+        "status",
+        "reason",
+        "proposed_by_id",
+        "decided_by_id",
+        "decline_reason",
+    )
+    return {
+        **{name: getattr(change, name) for name in fields},
+        "decided_at": change.decided_at,
+        "created_at": change.created_at,
+        "base_version": change.base_terms.version,
+        "terms": _terms(change.terms),
+        "diff": {
+            **{name: _delta(getattr(diff, name)) for name in DELTAS},
+            "currency": diff.currency,
+            "scope_changed": diff.scope_changed,
+            "deliverables_changed": diff.deliverables_changed,
+            "added": diff.added,
+            "changed": diff.changed,
+            "removed": diff.removed,
+        },
+    }
+
+
+DELTAS = (
+    "total",
+    "deadline",
+    "revisions",
+    "delay_policy",
+    "ip_transfer",
+    "hourly_rate",
+    "weekly_limit",
+)
+
+
 def _full(request, contract_id: int) -> dict:
     """The contract as its party sees it now (read again after a write)."""
     contract = selectors.contract_for_party(user=request.user, contract_id=contract_id)
+    changes = selectors.contract_changes(contract=contract)
     return {
         **_summary(contract),
         "waiting_for_you": selectors.waiting_for(contract=contract, user=request.user),
         "terms": _terms(contract.terms),
         "milestones": [_milestone(milestone) for milestone in contract.milestones.all()],
         "open_cancellation": _cancellation(selectors.contract_open_cancellation(contract=contract)),
+        "open_change": _change(selectors.open_change(changes)),
     }
 
 
@@ -199,6 +264,9 @@ def _details(payload: TermsIn) -> TermsDetails:
         revisions=payload.revisions,
         delay_policy=payload.delay_policy,
         ip_transfer=payload.ip_transfer,
+        kind=payload.kind,
+        hourly_rate=payload.hourly_rate,
+        weekly_limit=payload.weekly_limit,
     )
 
 
@@ -388,3 +456,79 @@ def delivery_file(request, file_id: int):
     return delivery_file_response(
         selectors.delivery_file_for_party(user=request.user, file_id=file_id)
     )
+
+
+def _change_details(payload: ChangeIn) -> TermsDetails:
+    return TermsDetails(
+        scope=payload.scope,
+        deadline=payload.deadline,
+        milestones=[
+            MilestoneDetails(m.title, m.amount, m.due_date, m.milestone_id)
+            for m in payload.milestones
+        ],
+        deliverables=payload.deliverables,
+        revisions=payload.revisions,
+        delay_policy=payload.delay_policy,
+        ip_transfer=payload.ip_transfer,
+        kind=payload.kind,
+        hourly_rate=payload.hourly_rate,
+        weekly_limit=payload.weekly_limit,
+    )
+
+
+def _change_now(request, contract_id: int, change_id: int) -> dict:
+    contract = selectors.contract_for_party(user=request.user, contract_id=contract_id)
+    changes = selectors.contract_changes(contract=contract)
+    return _change(next(change for change in changes if change.pk == change_id))
+
+
+@router.get("/{contract_id}/changes", response=list[ChangeOut])
+def change_list(request, contract_id: int):
+    """Every change request of the contract, newest first, with its terms and what it
+    changes."""
+    contract = selectors.contract_for_party(user=request.user, contract_id=contract_id)
+    return [_change(change) for change in selectors.contract_changes(contract=contract)]
+
+
+@router.post("/{contract_id}/changes", response={201: ChangeOut})
+def change_propose(request, contract_id: int, payload: ChangeIn):
+    """Propose a complete new version of the terms, with a reason; lines with a
+    ``milestone_id`` keep or change that milestone, lines without one add milestones. 409
+    ``change_open`` while another request is open."""
+    change = services.change_propose(
+        actor=request.user,
+        contract_id=contract_id,
+        details=_change_details(payload),
+        reason=payload.reason,
+        ip_address=_client_ip(request),
+    )
+    return Status(201, _change_now(request, contract_id, change.pk))
+
+
+@router.post("/changes/{change_id}/accept", response=ChangeOut)
+def change_accept(request, change_id: int, payload: AcceptIn):
+    """The other party accepts the proposed terms by their digest (409 ``terms_changed`` for
+    another digest, 409 ``change_stale`` when the contract changed since)."""
+    change = services.change_accept(
+        actor=request.user,
+        change_id=change_id,
+        digest=payload.digest,
+        ip_address=_client_ip(request),
+    )
+    return _change_now(request, change.contract_id, change.pk)
+
+
+@router.post("/changes/{change_id}/decline", response=ChangeOut)
+def change_decline(request, change_id: int, payload: ChangeDeclineIn | None = None):
+    """The other party declines; the terms stay as they are."""
+    change = services.change_decline(
+        actor=request.user, change_id=change_id, reason=payload.reason if payload else ""
+    )
+    return _change_now(request, change.contract_id, change.pk)
+
+
+@router.post("/changes/{change_id}/withdraw", response=ChangeOut)
+def change_withdraw(request, change_id: int):
+    """The proposer takes the request back."""
+    change = services.change_withdraw(actor=request.user, change_id=change_id)
+    return _change_now(request, change.contract_id, change.pk)

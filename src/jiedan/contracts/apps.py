@@ -9,6 +9,7 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from jiedan.ledger.audit import register_check
 
-        from .audit import milestone_escrow_problems
+        from .audit import milestone_escrow_problems, statement_escrow_problems
 
         register_check(milestone_escrow_problems)
+        register_check(statement_escrow_problems)

@@ -1,14 +1,27 @@
 """The contracts' part of ``manage.py ledger_audit``: every milestone's money is where its
 status says. In escrow (funded, submitted, changes requested): the escrow account holds the
 amount. In dispute: the dispute hold holds it. Otherwise the escrow is empty, and a settled
-milestone paid out and refunded no more than its amount (a database constraint too)."""
+milestone paid out and refunded no more than its amount (a database constraint too).
+
+Weekly statements of hourly contracts are held and released in one transaction, so every
+``statement:`` escrow is empty, and a billed statement released exactly its amount."""
 
 from decimal import Decimal
 
-from jiedan.ledger.audit import LIMIT, Problem
-from jiedan.ledger.models import Account, Purpose
+from django.db.models import Sum
 
-from .models import ESCROW_PREFIX, IN_ESCROW, Milestone, MilestoneStatus
+from jiedan.ledger.audit import HALF_CENT, LIMIT, Problem
+from jiedan.ledger.models import Account, Entry, Purpose
+
+from .models import (
+    ESCROW_PREFIX,
+    IN_ESCROW,
+    STATEMENT_PREFIX,
+    Milestone,
+    MilestoneStatus,
+    StatementStatus,
+    WeeklyStatement,
+)
 
 CHUNK = 2000
 
@@ -46,6 +59,46 @@ def milestone_escrow_problems() -> list[Problem]:
                     "milestone_escrow_mismatch",
                     f"milestone {pk} ({status}, {amount}): "
                     f"escrow {actual[0]}, dispute hold {actual[1]}",
+                )
+            )
+            if len(problems) >= LIMIT:
+                break
+    return problems
+
+
+def _released_by_statement() -> dict[int, Decimal]:
+    rows = (
+        Entry.objects.filter(
+            account__purpose=Purpose.ESCROW,
+            account__reference__startswith=f"{STATEMENT_PREFIX}:",
+            amount__lt=0,
+        )
+        .values("account__reference")
+        .annotate(total=Sum("amount"))
+        .values_list("account__reference", "total")
+    )
+    return {int(reference.split(":", 1)[1]): -total for reference, total in rows}
+
+
+def statement_escrow_problems() -> list[Problem]:
+    problems = [
+        Problem("statement_escrow_not_empty", f"{reference}: escrow {balance}")
+        for reference, balance in Account.objects.filter(
+            purpose=Purpose.ESCROW, reference__startswith=f"{STATEMENT_PREFIX}:"
+        )
+        .exclude(balance=0)
+        .values_list("reference", "balance")[:LIMIT]
+    ]
+    released = _released_by_statement()
+    rows = WeeklyStatement.objects.order_by("pk").values_list("pk", "status", "amount")
+    for pk, status, amount in rows.iterator(chunk_size=CHUNK):
+        paid = released.get(pk, Decimal(0))
+        expected = amount if status == StatementStatus.BILLED else Decimal(0)
+        if abs(paid - expected) >= HALF_CENT:
+            problems.append(
+                Problem(
+                    "statement_release_mismatch",
+                    f"statement {pk} ({status}, {amount}): released {paid}",
                 )
             )
             if len(problems) >= LIMIT:

@@ -4,6 +4,7 @@
 The offer form has the terms and ``MILESTONE_ROWS`` milestone rows (more when the terms being
 revised have more); rows left empty are ignored. Its split picker fills the rows' amounts
 from a total by one of the named templates (``terms.MILESTONE_TEMPLATES``), without JavaScript.
+Hourly terms take a rate and a weekly limit instead; their milestone rows are left out.
 """
 
 import re
@@ -17,13 +18,23 @@ from .models import (
     MAX_DELIVERY_FILES,
     MAX_MILESTONES,
     MAX_REVISIONS,
+    MEMO_MAX_LENGTH,
+    QUERY_MAX_LENGTH,
     DelayPolicy,
     IpTransfer,
+    Kind,
     Status,
 )
+from .models.changes import REASON_MAX_LENGTH as CHANGE_REASON_MAX_LENGTH
 from .services.endings import REASON_MAX_LENGTH
 from .services.milestones import MESSAGE_MAX_LENGTH
-from .terms import MILESTONE_TEMPLATES, MilestoneDetails, TermsDetails, milestones_from_template
+from .terms import (
+    MAX_WEEKLY_HOURS,
+    MILESTONE_TEMPLATES,
+    MilestoneDetails,
+    TermsDetails,
+    milestones_from_template,
+)
 
 MILESTONE_ROWS = 5
 ROW_FIELD = re.compile(r"^milestone_(\d+)_(title|amount|due)$")
@@ -60,6 +71,26 @@ class OfferForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=_date_input())
     delay_policy = forms.ChoiceField(label=_("If the work is late"), choices=DelayPolicy.choices)
     ip_transfer = forms.ChoiceField(label=_("Intellectual property"), choices=IpTransfer.choices)
+    kind = forms.ChoiceField(
+        label=_("Payment"),
+        choices=Kind.choices,
+        initial=Kind.FIXED,
+        required=False,
+        help_text=_(
+            "Hourly: the freelancer logs time, and each week is billed at the hourly rate; "
+            "the milestones below are then left out."
+        ),
+    )
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate"), required=False, min_value=0, decimal_places=2
+    )
+    weekly_limit = forms.IntegerField(
+        label=_("Hours a week at most"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WEEKLY_HOURS,
+        help_text=_("The client never pays for more hours than this in one week."),
+    )
     split = forms.ChoiceField(label=_("Split"), choices=SPLIT_CHOICES, required=False)
     split_total = forms.DecimalField(
         label=_("Total to split"), required=False, min_value=0, decimal_places=2
@@ -85,6 +116,10 @@ class OfferForm(forms.Form):
                 required=False,
                 widget=_date_input(),
             )
+            # In a change request: the existing milestone the row keeps or changes.
+            self.fields[f"milestone_{row}_id"] = forms.IntegerField(
+                required=False, min_value=1, widget=forms.HiddenInput
+            )
 
     @classmethod
     def for_terms(cls, details: TermsDetails) -> "OfferForm":
@@ -96,11 +131,15 @@ class OfferForm(forms.Form):
             "deadline": details.deadline,
             "delay_policy": details.delay_policy,
             "ip_transfer": details.ip_transfer,
+            "kind": details.kind,
+            "hourly_rate": details.hourly_rate,
+            "weekly_limit": details.weekly_limit,
         }
         for row, milestone in enumerate(details.milestones, start=1):
             initial[f"milestone_{row}_title"] = milestone.title
             initial[f"milestone_{row}_amount"] = milestone.amount
             initial[f"milestone_{row}_due"] = milestone.due_date
+            initial[f"milestone_{row}_id"] = milestone.milestone_id
         return cls(initial=initial, rows=_row_count(len(details.milestones)))
 
     @classmethod
@@ -125,23 +164,29 @@ class OfferForm(forms.Form):
 
     def details(self) -> TermsDetails:
         data = self.cleaned_data
+        kind = data["kind"] or Kind.FIXED
         rows = [
-            [data[f"milestone_{row}_{part}"] for part in ROW_PARTS]
+            [data[f"milestone_{row}_{part}"] for part in (*ROW_PARTS, "id")]
             for row in range(1, self.rows + 1)
         ]
         milestones = [
-            MilestoneDetails(title=title, amount="" if amount is None else amount, due_date=due)
-            for title, amount, due in rows
+            MilestoneDetails(
+                title=title, amount="" if amount is None else amount, due_date=due, milestone_id=pk
+            )
+            for title, amount, due, pk in rows
             if title or amount is not None
         ]
         return TermsDetails(
             scope=data["scope"],
             deadline=data["deadline"],
-            milestones=milestones,
+            milestones=milestones if kind == Kind.FIXED else [],
             deliverables=data["deliverables"].splitlines(),
             revisions=data["revisions"],
             delay_policy=data["delay_policy"],
             ip_transfer=data["ip_transfer"],
+            kind=kind,
+            hourly_rate=data["hourly_rate"],
+            weekly_limit=data["weekly_limit"],
         )
 
     def split_data(self, currency: str):
@@ -169,7 +214,17 @@ class OfferForm(forms.Form):
         return data
 
 
-OFFER_FIELDS = ("scope", "deliverables", "revisions", "deadline", "delay_policy", "ip_transfer")
+OFFER_FIELDS = (
+    "kind",
+    "hourly_rate",
+    "weekly_limit",
+    "scope",
+    "deliverables",
+    "revisions",
+    "deadline",
+    "delay_policy",
+    "ip_transfer",
+)
 SPLIT_FIELDS = ("split", "split_total")
 
 
@@ -220,4 +275,68 @@ class CancellationForm(forms.Form):
 class EndForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ChangeForm(OfferForm):
+    """New terms for a running contract: the offer form with every kept milestone's id, empty
+    rows for new milestones, and why the terms should change."""
+
+    NEW_ROWS = 2
+
+    reason = forms.CharField(
+        label=_("Why should the terms change?"),
+        max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other party reads this with the new terms before answering."),
+    )
+
+    @classmethod
+    def for_terms(cls, details: TermsDetails) -> "ChangeForm":
+        form = super().for_terms(details)
+        rows = min(MAX_MILESTONES, max(len(details.milestones) + cls.NEW_ROWS, MILESTONE_ROWS))
+        return cls(initial=form.initial, rows=rows)
+
+
+class ChangeDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not? (optional)"),
+        required=False,
+        max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- hourly contracts ------------------------------------------------------------------------
+
+
+class TimerStartForm(forms.Form):
+    memo = forms.CharField(label=_("What are you working on?"), max_length=MEMO_MAX_LENGTH)
+
+
+class TimerStopForm(forms.Form):
+    memo = forms.CharField(
+        label=_("What did you do? (optional)"), max_length=MEMO_MAX_LENGTH, required=False
+    )
+
+
+class DurationForm(forms.Form):
+    """Time as hours and minutes; ``total_minutes`` is what the services take."""
+
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=0)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
+    memo = forms.CharField(label=_("What did you work on?"), max_length=MEMO_MAX_LENGTH)
+
+    def total_minutes(self) -> int:
+        return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]
+
+
+class TimeEntryForm(DurationForm):
+    work_date = forms.DateField(label=_("Day"), widget=_date_input())
+    field_order = ["work_date", "hours", "minutes", "memo"]
+
+
+class StatementMessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), max_length=QUERY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )

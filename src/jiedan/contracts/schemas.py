@@ -6,7 +6,16 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import MAX_MILESTONES, DelayPolicy, IpTransfer, Status
+from .models import (
+    MAX_MILESTONES,
+    MEMO_MAX_LENGTH,
+    QUERY_MAX_LENGTH,
+    DelayPolicy,
+    IpTransfer,
+    Kind,
+    Status,
+)
+from .models.changes import REASON_MAX_LENGTH as CHANGE_REASON_MAX_LENGTH
 from .services.endings import REASON_MAX_LENGTH
 from .services.milestones import MESSAGE_MAX_LENGTH
 from .terms import MAX_DELIVERABLES
@@ -34,7 +43,10 @@ class TermsIn(Schema):
     deadline: date
     delay_policy: DelayPolicy = DelayPolicy.RENEGOTIATE
     ip_transfer: IpTransfer = IpTransfer.ON_FULL_PAYMENT
-    milestones: list[MilestoneIn] = Field(max_length=MAX_MILESTONES)
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=MAX_MILESTONES)
+    kind: Kind = Kind.FIXED
+    hourly_rate: Decimal | None = Field(None, description="hourly terms: the rate an hour")
+    weekly_limit: int | None = Field(None, description="hourly terms: hours a week at most")
 
 
 class OfferIn(TermsIn):
@@ -71,6 +83,9 @@ class AcceptanceOut(Schema):
     party_id: int
     digest: str
     accepted_at: datetime
+    accepted_by: str = Field(
+        description="reading (accepted these terms), publishing or entering (a contest's rules)"
+    )
 
 
 class PlannedMilestoneOut(Schema):
@@ -93,6 +108,9 @@ class TermsOut(Schema):
     currency: str
     created_at: datetime
     acceptances: list[AcceptanceOut]
+    kind: str = Kind.FIXED
+    hourly_rate: Decimal | None = None
+    weekly_limit: int | None = None
 
 
 class DeliveryFileOut(Schema):
@@ -166,6 +184,7 @@ class ContractOut(ContractSummaryOut):
     terms: TermsOut
     milestones: list[MilestoneOut]
     open_cancellation: CancellationOut | None
+    open_change: "ChangeOut | None"
 
 
 class ContractPageOut(Schema):
@@ -173,3 +192,147 @@ class ContractPageOut(Schema):
     page: int
     pages: int
     results: list[ContractSummaryOut]
+
+
+class ChangeMilestoneIn(MilestoneIn):
+    milestone_id: int | None = None  # the existing milestone this line keeps or changes
+
+
+class ChangeIn(TermsIn):
+    """A complete new version of the terms and why; ``kind`` must be the contract's."""
+
+    milestones: list[ChangeMilestoneIn] = Field(default_factory=list, max_length=MAX_MILESTONES)
+    kind: Kind = Kind.FIXED
+    hourly_rate: Decimal | None = None
+    weekly_limit: int | None = None
+    reason: str = Field(max_length=CHANGE_REASON_MAX_LENGTH)
+
+
+class ChangeDeclineIn(Schema):
+    reason: str = Field("", max_length=CHANGE_REASON_MAX_LENGTH)
+
+
+class DeltaOut(Schema):
+    old: str | None
+    new: str | None
+    changed: bool
+
+
+class ChangedLineOut(PlannedMilestoneOut):
+    milestone: int | None = None  # the existing milestone the line keeps (none: a new one)
+
+
+class ChangeTermsOut(TermsOut):
+    milestones: list[ChangedLineOut]
+
+
+class MilestoneDeltaOut(Schema):
+    old: ChangedLineOut
+    new: ChangedLineOut
+
+
+class ChangeDiffOut(Schema):
+    currency: str
+    total: DeltaOut
+    deadline: DeltaOut
+    revisions: DeltaOut
+    scope_changed: bool
+    deliverables_changed: bool
+    delay_policy: DeltaOut
+    ip_transfer: DeltaOut
+    added: list[ChangedLineOut]
+    changed: list[MilestoneDeltaOut]
+    removed: list[ChangedLineOut]
+    hourly_rate: DeltaOut | None
+    weekly_limit: DeltaOut | None
+
+
+class ChangeOut(Schema):
+    id: int
+    contract_id: int
+    status: str
+    reason: str
+    proposed_by_id: int
+    decided_by_id: int | None
+    decided_at: datetime | None
+    decline_reason: str
+    created_at: datetime
+    base_version: int
+    terms: ChangeTermsOut
+    diff: ChangeDiffOut
+
+
+ContractOut.model_rebuild()
+
+
+# --- hourly contracts ------------------------------------------------------------------------
+
+
+class TimeEntryIn(Schema):
+    work_date: date
+    minutes: int
+    memo: str = Field(max_length=MEMO_MAX_LENGTH)
+
+
+class TimeEntryEditIn(Schema):
+    minutes: int
+    memo: str = Field(max_length=MEMO_MAX_LENGTH)
+
+
+class TimerIn(Schema):
+    memo: str = Field("", max_length=MEMO_MAX_LENGTH)
+
+
+class StatementMessageIn(Schema):
+    message: str = Field(max_length=QUERY_MAX_LENGTH)
+
+
+class WeekQuery(Schema):
+    week: date | None = Field(None, description="any day of the week; default: this week")
+
+
+class TimeEntryOut(Schema):
+    id: int
+    contract_id: int
+    source: str
+    work_date: date
+    week_start: date
+    started_at: datetime | None
+    minutes: int | None = Field(description="null while the timer runs")
+    memo: str
+    statement_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class HourlyWeekOut(Schema):
+    contract_id: int
+    week_start: date
+    ends_at: datetime
+    hourly_rate: Decimal
+    currency: str
+    minutes: int
+    limit_minutes: int
+    left_minutes: int
+    amount: Decimal = Field(description="the week's minutes so far at the hourly rate")
+    timer: TimeEntryOut | None
+    entries: list[TimeEntryOut]
+
+
+class StatementOut(Schema):
+    id: int
+    contract_id: int
+    week_start: date
+    minutes: int
+    hourly_rate: Decimal
+    amount: Decimal
+    currency: str
+    status: str
+    review_ends_at: datetime
+    query: str
+    queried_at: datetime | None
+    answer: str
+    answered_at: datetime | None
+    billed_at: datetime | None
+    created_at: datetime
+    entries: list[TimeEntryOut]

@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.contracts.tasks.remind_auto_approvals",
         "schedule": timedelta(hours=1),
     },
+    "close-and-bill-hourly-weeks": {
+        "task": "jiedan.contracts.tasks.close_and_bill_hourly_weeks",
+        "schedule": timedelta(minutes=15),
+    },
     "settle-pending-funds": {
         "task": "jiedan.ledger.tasks.settle_pending_funds",
         "schedule": timedelta(minutes=15),
@@ -339,6 +343,7 @@ JIEDAN_WITHDRAWAL_FEE = Decimal(env("JIEDAN_WITHDRAWAL_FEE", default="2.00"))
 JIEDAN_WITHDRAWAL_MINIMUM = Decimal(env("JIEDAN_WITHDRAWAL_MINIMUM", default="50.00"))
 JIEDAN_EARNINGS_HOLD_DAYS = env.int("JIEDAN_EARNINGS_HOLD_DAYS", default=5)
 JIEDAN_AUTO_APPROVE_DAYS = env.int("JIEDAN_AUTO_APPROVE_DAYS", default=14)
+JIEDAN_HOURLY_REVIEW_DAYS = env.int("JIEDAN_HOURLY_REVIEW_DAYS", default=5)
 # API idempotency keys are remembered this long (jiedan.core.idempotency; never under 24).
 JIEDAN_IDEMPOTENCY_TTL_HOURS = env.int("JIEDAN_IDEMPOTENCY_TTL_HOURS", default=48)
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")

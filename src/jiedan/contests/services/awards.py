@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.contracts.services.contests import contract_record_contest_award
 from jiedan.core.errors import Conflict, InvalidInput
 from jiedan.escrow.services import escrow_release
 from jiedan.notifications.realtime import user_event_push
@@ -36,8 +37,9 @@ AUTO_AWARD_REASON = "judging period ended"
 
 
 def _award(contest: Contest, winners: list[Entry], *, actor, reason: str = "") -> Contest:
-    """Give place n to ``winners[n-1]`` and pay its prize; return the prizes of places left
-    empty; the contest is awarded. ``contest`` is locked by the caller."""
+    """Give place n to ``winners[n-1]``, pay its prize and record the winner's contract;
+    return the prizes of places left empty; the contest is awarded. ``contest`` is locked by
+    the caller."""
     prizes = list(contest.prizes.order_by("place"))
     for prize, entry in zip(prizes, winners, strict=False):
         entry.place = prize.place
@@ -50,6 +52,7 @@ def _award(contest: Contest, winners: list[Entry], *, actor, reason: str = "") -
             idempotency_key=_place_key(contest, prize.place),
             memo=f"contest {contest.pk} place {prize.place}",
         )
+        contract_record_contest_award(contest=contest, entry=entry, prize=prize, actor=actor)
     _refund_rest(contest)
     contest_transition(contest=contest, to=Status.AWARDED, actor=actor, reason=reason)
     for entry in winners:

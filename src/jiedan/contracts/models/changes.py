@@ -44,6 +44,9 @@ class ChangeRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = models.TextField(
+        _("why it was declined"), max_length=REASON_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,11 @@
 """Writes for contracts: offers and acceptance (``offers``), the milestone escrow loop
 (``milestones``), reminders before auto-approval (``reminders``), ending and pausing
-(``endings``). Every status change goes through ``transitions``. Each module states its rules.
+(``endings``), hourly contracts' time (``hourly``) and weekly statements (``statements``),
+change requests on running contracts (``changes``).
+Every status change goes through ``transitions``. Each module states its rules.
 """
 
+from .changes import change_accept, change_decline, change_propose, change_withdraw
 from .endings import (
     cancellation_accept,
     cancellation_decline,
@@ -10,6 +13,13 @@ from .endings import (
     contract_end,
     contract_pause,
     contract_resume,
+)
+from .hourly import (
+    time_entry_add,
+    time_entry_delete,
+    time_entry_update,
+    timer_start,
+    timer_stop,
 )
 from .milestones import (
     milestone_approve,
@@ -29,11 +39,24 @@ from .offers import (
     order_terms,
 )
 from .reminders import milestone_reminders_send
+from .statements import (
+    statement_answer,
+    statement_approve,
+    statement_bill_due,
+    statement_close,
+    statement_pay,
+    statement_query,
+    statements_close_and_bill,
+)
 
 __all__ = [
     "cancellation_accept",
     "cancellation_decline",
     "cancellation_propose",
+    "change_accept",
+    "change_decline",
+    "change_propose",
+    "change_withdraw",
     "contract_accept",
     "contract_decline",
     "contract_end",
@@ -51,4 +74,16 @@ __all__ = [
     "milestone_submit",
     "milestones_auto_approve_due",
     "order_terms",
+    "statement_answer",
+    "statement_approve",
+    "statement_bill_due",
+    "statement_close",
+    "statement_pay",
+    "statement_query",
+    "statements_close_and_bill",
+    "time_entry_add",
+    "time_entry_delete",
+    "time_entry_update",
+    "timer_start",
+    "timer_stop",
 ]

@@ -10,8 +10,11 @@ Rules:
 - A proposal is stale once the escrow changed (a milestone was funded or paid since): it can
   no longer be accepted, and a new one must be proposed.
 - With nothing in escrow either party may end the contract at once, with a reason.
+- Ending a contract withdraws its open change request.
 - Disputed milestones are settled by the dispute, not here.
 - The client may pause an active contract (no funding or submitting meanwhile) and resume it.
+- Pausing or ending an hourly contract stops its running timer; its last week still closes and
+  is billed (``statements``). It ends completed when time was logged or something was paid.
 """
 
 from decimal import Decimal
@@ -37,7 +40,9 @@ from ..models import (
     MilestoneStatus,
     Status,
 )
+from .changes import change_withdraw_open
 from .common import CLIENT, locked_contract, notify
+from .hourly import running_timer_stop
 from .milestones import REVIEWING, release
 from .transitions import contract_transition, milestone_transition
 
@@ -153,7 +158,11 @@ def _close_unfunded(contract: Contract, actor, reason: str) -> None:
 
 
 def _end(contract: Contract, actor, reason: str, now) -> None:
-    paid = contract.milestones.filter(released_amount__gt=0).exists()
+    change_withdraw_open(contract, actor=actor, now=now)
+    running_timer_stop(contract, now=now)
+    paid = (
+        contract.milestones.filter(released_amount__gt=0).exists() or contract.time_entries.exists()
+    )
     contract.ended_at = now
     to = Status.COMPLETED if paid else Status.CANCELLED
     contract_transition(contract=contract, to=to, actor=actor, reason=reason)
@@ -218,6 +227,7 @@ def contract_pause(*, client, contract_id: int, reason: str = "") -> Contract:
     contract = locked_contract(client, contract_id, role=CLIENT)
     if contract.status != Status.ACTIVE:
         raise Conflict(_("Only an active contract can be paused."), code="contract_not_active")
+    running_timer_stop(contract, now=timezone.now())
     contract_transition(contract=contract, to=Status.PAUSED, actor=client, reason=reason.strip())
     notify(contract, actor=client, event="contract.paused")
     return contract

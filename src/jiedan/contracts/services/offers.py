@@ -15,6 +15,7 @@ Rules:
 - While it waits, the freelancer may decline the offer and the client may withdraw it.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.db import transaction
@@ -45,7 +46,11 @@ REASON_MAX_LENGTH = 1000
 
 
 def _write_terms(contract: Contract, details: TermsDetails, *, author, ip_address, now):
-    """A new version of the terms, accepted by its author."""
+    """A new version of the terms, accepted by its author. An offer's plan creates its
+    milestones, so its lines never refer to existing ones (that is for change requests)."""
+    details = replace(
+        details, milestones=[replace(line, milestone_id=None) for line in details.milestones]
+    )
     doc = terms_checked(details, currency=contract.currency, today=timezone.localdate(now))
     version = (contract.terms.version + 1) if contract.terms_id else 1
     digest = terms_digest(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,12 +36,15 @@ from ..models import (
     IN_ESCROW,
     Contract,
     ContractTerms,
+    Kind,
     MilestoneStatus,
     Source,
     Status,
 )
 from ..services.milestones import REVIEWING, WORKING
 from ..terms import MilestoneDetails, TermsDetails, terms_checked, terms_digest
+from . import changes as change_pages
+from . import hourly
 
 PER_PAGE = 20
 SUBMITTABLE = (MilestoneStatus.FUNDED, MilestoneStatus.CHANGES_REQUESTED)
@@ -73,13 +77,19 @@ def contract_list(request):
 @dataclass(frozen=True)
 class OfferSummary:
     """What the terms add up to: the total the client funds, and what the freelancer receives
-    after the commission, milestone by milestone (each is released on its own)."""
+    after the commission, milestone by milestone (each is released on its own). Hourly terms:
+    what the client pays an hour and at most a week, and what the freelancer receives an hour."""
 
     total: Decimal
     net: Decimal
     currency: str
     milestones: list[dict]
     fingerprint: str  # the SHA-256 of the terms summarised
+    kind: str = Kind.FIXED
+    hourly_rate: Decimal | None = None
+    weekly_limit: int | None = None
+    weekly_max: Decimal | None = None
+    hourly_net: Decimal | None = None
 
 
 def offer_summary(details: TermsDetails, *, currency: str, parties) -> OfferSummary:
@@ -89,12 +99,22 @@ def offer_summary(details: TermsDetails, *, currency: str, parties) -> OfferSumm
         {**planned, "split": release_split(planned["amount"], currency)}
         for planned in doc.milestones
     ]
+    hourly = {}
+    if doc.kind == Kind.HOURLY:
+        hourly = {
+            "kind": doc.kind,
+            "hourly_rate": doc.hourly_rate,
+            "weekly_limit": doc.weekly_limit,
+            "weekly_max": doc.hourly_rate * doc.weekly_limit,
+            "hourly_net": release_split(doc.hourly_rate, currency).net,
+        }
     return OfferSummary(
         total=doc.total,
         net=sum((row["split"].net for row in rows), Decimal("0")),
         currency=currency,
         milestones=rows,
         fingerprint=terms_digest(contract_id=0, version=0, parties=parties, doc=doc),
+        **hourly,
     )
 
 
@@ -198,6 +218,9 @@ def _details_of(terms: ContractTerms) -> TermsDetails:
         revisions=terms.revisions,
         delay_policy=terms.delay_policy,
         ip_transfer=terms.ip_transfer,
+        kind=terms.kind,
+        hourly_rate=terms.hourly_rate,
+        weekly_limit=terms.weekly_limit,
     )
 
 
@@ -253,6 +276,20 @@ def offer_from_order(request, order_id: int):
 
 
 # --- the contract page ---------------------------------------------------------------------
+
+SOURCE_PAGES = {
+    Source.PROPOSAL: "proposals:detail",
+    Source.ORDER: "catalog:order_detail",
+    Source.CONTEST: "contests:detail",
+}
+
+
+def _source_url(contract: Contract) -> str | None:
+    """The page of what the contract started from: the proposal, the order or the contest."""
+    target = contract.source_id
+    if contract.source == Source.CONTEST:
+        target = selectors.contest_of_award(contract=contract)
+    return reverse(SOURCE_PAGES[contract.source], args=[target]) if target else None
 
 
 def _form(form_class, prefix: str, bound: dict):
@@ -323,14 +360,26 @@ def _detail_page(request, contract_id: int, *, bound: dict | None = None):
         else None,
         "end_form": _form(EndForm, "end", bound) if open_ and not held else None,
         "history": selectors.contract_history(contract=contract),
+        "source_url": _source_url(contract),
         "schedule": fee_schedule(),
     }
+    context.update(change_pages.detail_context(contract, user))
+    context.update(hourly.hourly_context(contract, user=user, bound=bound))
     return render(request, "contracts/detail.html", context)
 
 
 @login_required
 def detail(request, contract_id: int):
     return _detail_page(request, contract_id)
+
+
+@login_required
+def from_source(request, source: str, source_id: int):
+    """The contract of a proposal, order or contest entry, for its parties (404 for others)."""
+    contract = selectors.contract_for_source(source=source, source_id=source_id)
+    if contract is None or request.user.pk not in contract.party_ids():
+        raise Http404(_("No such contract."))
+    return redirect("contracts:detail", contract_id=contract.pk)
 
 
 def _act(request, contract_id: int, run, done: str):
