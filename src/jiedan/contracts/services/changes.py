@@ -34,7 +34,6 @@ Rules:
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +53,8 @@ from ..models import (
     TermsAcceptance,
 )
 from ..models.changes import REASON_MAX_LENGTH
-from ..terms import TermsDetails, TermsDocument, terms_checked, terms_digest
-from .common import locked_contract, notify
+from ..terms import TermsDetails, TermsDocument, terms_checked
+from .common import locked_contract, notify, terms_version_write
 from .milestones import REVIEWING, contract_complete_if_settled
 from .transitions import milestone_transition
 
@@ -140,30 +139,9 @@ def _changes_something(doc: TermsDocument, current: ContractTerms, milestones) -
 
 
 def _write_version(contract: Contract, doc: TermsDocument, *, author, ip_address) -> ContractTerms:
-    latest = contract.term_versions.aggregate(latest=Max("version"))["latest"] or 0
-    digest = terms_digest(
-        contract_id=contract.pk, version=latest + 1, parties=contract.party_ids(), doc=doc
-    )
-    terms = ContractTerms.objects.create(
-        contract=contract,
-        version=latest + 1,
-        scope=doc.scope,
-        deliverables=doc.deliverables,
-        revisions=doc.revisions,
-        deadline=doc.deadline,
-        delay_policy=doc.delay_policy,
-        ip_transfer=doc.ip_transfer,
-        milestones=doc.milestones,
-        kind=doc.kind,
-        hourly_rate=doc.hourly_rate,
-        weekly_limit=doc.weekly_limit,
-        total=doc.total,
-        currency=doc.currency,
-        digest=digest,
-        created_by=author,
-    )
+    terms = terms_version_write(contract, doc, author=author)
     TermsAcceptance.objects.create(
-        terms=terms, party=author, digest=digest, ip_address=ip_address or None
+        terms=terms, party=author, digest=terms.digest, ip_address=ip_address or None
     )
     return terms
 

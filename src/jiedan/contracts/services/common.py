@@ -1,13 +1,16 @@
 """Shared pieces of the contract services: finding a contract or milestone as one of its
-parties (locked, in the fixed order), and notifying the other party after commit."""
+parties (locked, in the fixed order), writing a version of the terms, and notifying the other
+party after commit."""
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from jiedan.notifications.realtime import user_event_push
 
 from .. import locks
-from ..models import Contract, Milestone
+from ..models import Contract, ContractTerms, Milestone
+from ..terms import TermsDocument, terms_digest
 
 CLIENT, FREELANCER = "client", "freelancer"
 
@@ -58,3 +61,31 @@ def notify(contract: Contract, *, actor, event: str, **data) -> None:
     recipients = [pk for pk in contract.party_ids() if actor is None or pk != actor.pk]
     for user_id in recipients:
         user_event_push(user_id=user_id, event=event, data={"contract_id": contract.pk, **data})
+
+
+def terms_version_write(contract: Contract, doc: TermsDocument, *, author) -> ContractTerms:
+    """The next version of the contract's terms from a checked document, with its digest;
+    numbered over every version written (accepted, proposed or declined). Nobody has accepted
+    it yet and the contract's current terms do not change here."""
+    latest = contract.term_versions.aggregate(latest=Max("version"))["latest"] or 0
+    version = latest + 1
+    return ContractTerms.objects.create(
+        contract=contract,
+        version=version,
+        scope=doc.scope,
+        deliverables=doc.deliverables,
+        revisions=doc.revisions,
+        deadline=doc.deadline,
+        delay_policy=doc.delay_policy,
+        ip_transfer=doc.ip_transfer,
+        milestones=doc.milestones,
+        kind=doc.kind,
+        hourly_rate=doc.hourly_rate,
+        weekly_limit=doc.weekly_limit,
+        total=doc.total,
+        currency=doc.currency,
+        digest=terms_digest(
+            contract_id=contract.pk, version=version, parties=contract.party_ids(), doc=doc
+        ),
+        created_by=author,
+    )

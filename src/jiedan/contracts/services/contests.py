@@ -32,7 +32,8 @@ from ..models import (
     Status,
     TermsAcceptance,
 )
-from ..terms import MilestoneDetails, TermsDetails, terms_checked, terms_digest
+from ..terms import MilestoneDetails, TermsDetails, terms_checked
+from .common import terms_version_write
 from .transitions import contract_transition, milestone_transition
 
 
@@ -48,35 +49,20 @@ def _award_terms(contest, entry, prize, today) -> TermsDetails:
 
 
 def _accepted_terms(contract: Contract, contest, entry, doc) -> ContractTerms:
-    digest = terms_digest(contract_id=contract.pk, version=1, parties=contract.party_ids(), doc=doc)
-    terms = ContractTerms.objects.create(
-        contract=contract,
-        version=1,
-        scope=doc.scope,
-        deliverables=doc.deliverables,
-        revisions=doc.revisions,
-        deadline=doc.deadline,
-        delay_policy=doc.delay_policy,
-        ip_transfer=doc.ip_transfer,
-        milestones=doc.milestones,
-        total=doc.total,
-        currency=doc.currency,
-        digest=digest,
-        created_by=contest.client,
-    )
+    terms = terms_version_write(contract, doc, author=contest.client)
     TermsAcceptance.objects.bulk_create(
         [
             TermsAcceptance(
                 terms=terms,
                 party=contest.client,
-                digest=digest,
+                digest=terms.digest,
                 by=AcceptedBy.PUBLISHING_CONTEST,
                 accepted_at=contest.published_at,
             ),
             TermsAcceptance(
                 terms=terms,
                 party=entry.author,
-                digest=digest,
+                digest=terms.digest,
                 by=AcceptedBy.ENTERING_CONTEST,
                 accepted_at=entry.submitted_at,
             ),

@@ -32,14 +32,13 @@ from ..models import (
     ACCEPTED_REASON,
     MAX_REVISIONS,
     Contract,
-    ContractTerms,
     Milestone,
     Source,
     Status,
     TermsAcceptance,
 )
-from ..terms import MilestoneDetails, TermsDetails, terms_checked, terms_digest
-from .common import CLIENT, FREELANCER, locked_contract, notify
+from ..terms import MilestoneDetails, TermsDetails, terms_checked
+from .common import CLIENT, FREELANCER, locked_contract, notify, terms_version_write
 from .transitions import contract_transition
 
 REASON_MAX_LENGTH = 1000
@@ -52,30 +51,9 @@ def _write_terms(contract: Contract, details: TermsDetails, *, author, ip_addres
         details, milestones=[replace(line, milestone_id=None) for line in details.milestones]
     )
     doc = terms_checked(details, currency=contract.currency, today=timezone.localdate(now))
-    version = (contract.terms.version + 1) if contract.terms_id else 1
-    digest = terms_digest(
-        contract_id=contract.pk, version=version, parties=contract.party_ids(), doc=doc
-    )
-    terms = ContractTerms.objects.create(
-        contract=contract,
-        version=version,
-        scope=doc.scope,
-        deliverables=doc.deliverables,
-        revisions=doc.revisions,
-        deadline=doc.deadline,
-        delay_policy=doc.delay_policy,
-        ip_transfer=doc.ip_transfer,
-        milestones=doc.milestones,
-        kind=doc.kind,
-        hourly_rate=doc.hourly_rate,
-        weekly_limit=doc.weekly_limit,
-        total=doc.total,
-        currency=doc.currency,
-        digest=digest,
-        created_by=author,
-    )
+    terms = terms_version_write(contract, doc, author=author)
     TermsAcceptance.objects.create(
-        terms=terms, party=author, digest=digest, ip_address=ip_address or None
+        terms=terms, party=author, digest=terms.digest, ip_address=ip_address or None
     )
     contract.terms = terms
     contract.save(update_fields=["terms", "updated_at"])
