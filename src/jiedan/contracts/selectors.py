@@ -31,6 +31,7 @@ from .models import (
     Milestone,
     MilestoneStatus,
     MilestoneStatusChange,
+    StatementStatus,
     Status,
     TermsAcceptance,
 )
@@ -115,11 +116,16 @@ def cancellation_for_party(*, user, cancellation_id: int) -> Cancellation:
 class WaitingCounts:
     offers: int  # offers whose current terms the person has not accepted yet
     reviews: int  # submissions waiting for the person's review, as the client
+    changes: int  # change requests the other party proposed, waiting for the person's answer
+    # Weekly statements waiting for the person: to review or pay as the client, queried ones
+    # to answer as the freelancer.
+    statements: int
 
 
 def contracts_waiting(*, user) -> WaitingCounts:
     """What waits for the person on their contracts, in one query."""
     accepted = TermsAcceptance.objects.filter(terms=OuterRef("terms"), party=user)
+    client_statements = (StatementStatus.REVIEW, StatementStatus.PAYMENT_DUE)
     counts = Contract.objects.filter(Q(client=user) | Q(freelancer=user)).aggregate(
         offers=Count("pk", filter=Q(status=Status.OFFERED) & ~Exists(accepted), distinct=True),
         reviews=Count(
@@ -127,8 +133,20 @@ def contracts_waiting(*, user) -> WaitingCounts:
             filter=Q(client=user, milestones__status=MilestoneStatus.SUBMITTED),
             distinct=True,
         ),
+        changes=Count(
+            "change_requests",
+            filter=Q(change_requests__status=ChangeStatus.PROPOSED)
+            & ~Q(change_requests__proposed_by=user),
+            distinct=True,
+        ),
+        statements=Count(
+            "statements",
+            filter=Q(client=user, statements__status__in=client_statements)
+            | Q(freelancer=user, statements__status=StatementStatus.QUERIED),
+            distinct=True,
+        ),
     )
-    return WaitingCounts(offers=counts["offers"], reviews=counts["reviews"])
+    return WaitingCounts(**counts)
 
 
 def contract_open_cancellation(*, contract: Contract) -> Cancellation | None:
