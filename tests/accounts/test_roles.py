@@ -26,6 +26,7 @@ EXPECTED = {
     "content.moderate": {"moderator"},
     "contracts.view": {"support"},
     "deliveries.view": set(),
+    "notifications.view": {"support"},
     "messages.read": set(),
     "disputes.mediate_assigned": {"mediator"},
     "disputes.assign": {"admin"},
@@ -49,7 +50,11 @@ EXPECTED_PERMISSIONS = {
         "socialaccount.change_socialapp": False,
         "contracts.view_contract": True,
         "contracts.view_delivery": False,
+        "notifications.view_notification": True,
+        "notifications.change_notification": False,
         "ledger.view_account": False,
+        "messaging.view_safetyflag": False,
+        "messaging.view_message": False,
     },
     "finance": {
         "accounts.view_user": True,
@@ -57,6 +62,8 @@ EXPECTED_PERMISSIONS = {
         "accounts.view_personalaccesstoken": False,
         "axes.view_accessattempt": False,
         "auth.view_group": False,
+        "messaging.view_safetyflag": False,
+        "messaging.view_message": False,
     },
     "moderator": {
         "accounts.view_user": True,
@@ -66,6 +73,9 @@ EXPECTED_PERMISSIONS = {
         "taxonomy.delete_skill": False,
         "verification.view_identitysubmission": True,
         "catalog.view_service": True,
+        "messaging.view_safetyflag": True,
+        "messaging.change_safetyflag": True,
+        "messaging.view_message": False,
     },
     "mediator": {
         "accounts.view_user": False,

@@ -139,6 +139,8 @@ CAPABILITIES: dict[str, Capability] = {
             "proposals.view_proposalattachment",
             "proposals.view_proposalstatuschange",
             "proposals.view_invitation",
+            "messaging.view_safetyflag",
+            "messaging.change_safetyflag",
         ),
         _cap(
             "contracts.view",
@@ -156,6 +158,12 @@ CAPABILITIES: dict[str, Capability] = {
             "See delivered work and its files (only through a case that needs it).",
             "contracts.view_delivery",
             "contracts.view_deliveryfile",
+        ),
+        _cap(
+            "notifications.view",
+            "See which notifications a person was sent and when, and their settings (no text).",
+            "notifications.view_notification",
+            "notifications.view_notificationpreference",
         ),
         _cap("messages.read", "Read message content (only through a case that needs it)."),
         _cap("disputes.mediate_assigned", "See and decide the disputes assigned to oneself."),
@@ -186,7 +194,9 @@ CAPABILITIES: dict[str, Capability] = {
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SUPPORT: frozenset({"accounts.view", "accounts.security", "contracts.view"}),
+    Role.SUPPORT: frozenset(
+        {"accounts.view", "accounts.security", "contracts.view", "notifications.view"}
+    ),
     Role.FINANCE: frozenset({"accounts.view", "payments.view", "payouts.manage"}),
     Role.MODERATOR: frozenset(
         {

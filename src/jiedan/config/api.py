@@ -18,6 +18,8 @@ from jiedan.catalog.api import router as catalog_router
 from jiedan.contests.api import router as contests_router
 from jiedan.contracts.api import router as contracts_router
 from jiedan.core.errors import DomainError
+from jiedan.messaging.api import router as messaging_router
+from jiedan.notifications.api import router as notifications_router
 from jiedan.payments.api import router as payments_router
 from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
@@ -49,6 +51,8 @@ api.add_router("/saved-searches", savedsearches_router)
 api.add_router("/verification", verification_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/wallet", payments_router)
+api.add_router("/messages", messaging_router)
+api.add_router("/notifications", notifications_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

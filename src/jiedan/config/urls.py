@@ -34,8 +34,10 @@ urlpatterns += i18n_patterns(
     path("contests/", include("jiedan.contests.urls")),
     path("proposals/", include("jiedan.proposals.urls")),
     path("contracts/", include("jiedan.contracts.urls")),
+    path("messages/", include("jiedan.messaging.urls")),
     path("wallet/", include("jiedan.payments.urls")),
     path("searches/", include("jiedan.savedsearches.urls")),
     path("verification/", include("jiedan.verification.urls")),
+    path("notifications/", include("jiedan.notifications.urls")),
     path("", include("jiedan.web.urls")),
 )

@@ -101,3 +101,10 @@ def image_watermarked_preview(upload, *, max_side: int, text: str, name: str) ->
             )
     marked = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
     return _as_jpeg(marked, name)
+
+
+def image_downscaled(upload, *, max_side: int, name: str) -> ContentFile:
+    """A copy no larger than ``max_side`` on its longer side, as JPEG without metadata."""
+    image = _open_upright(upload)
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return _as_jpeg(image, name)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput, NotFound, TryAgain
 from jiedan.core.money import money_quantize
+from jiedan.notifications.services import notification_send
 
 from . import locks
 from .models import (
@@ -242,8 +243,9 @@ def pending_funds_record(*, journal: Journal, owner, amount: Decimal, currency: 
 @transaction.atomic
 def pending_funds_settle(*, funds_id: int, now=None) -> Journal | None:
     """Move one batch of pending earnings to the owner's wallet once its hold period is over:
-    pending −amount, wallet +amount. Runs once per batch (the row is locked and re-checked);
-    None when it is not due yet or already settled."""
+    pending −amount, wallet +amount, and tell the owner the payment is available. Runs once
+    per batch (the row is locked and re-checked); None when it is not due yet or already
+    settled."""
     now = now or timezone.now()
     funds = PendingFunds.objects.select_for_update().filter(pk=funds_id).first()
     if funds is None or funds.settled_journal_id or funds.available_at > now:
@@ -263,6 +265,11 @@ def pending_funds_settle(*, funds_id: int, now=None) -> Journal | None:
     )
     funds.settled_journal = journal
     funds.save(update_fields=["settled_journal"])
+    notification_send(
+        recipient_id=owner.pk,
+        kind="payment.available",
+        data={"amount": str(funds.amount), "currency": currency, "funds_id": funds.pk},
+    )
     return journal
 
 

@@ -34,6 +34,7 @@ from jiedan.core.money import Currency, money_positive, money_quantize
 from jiedan.core.uploads import upload_check
 from jiedan.escrow.services import escrow_hold, escrow_refund_rest, escrow_release
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 from jiedan.taxonomy.models import Category
 
 from . import locks
@@ -352,6 +353,12 @@ def piece_submit(
         event="piecework.piece.submitted",
         data={"task_id": task.pk, "piece_id": piece.pk},
     )
+    notification_send(
+        recipient_id=task.client_id,
+        kind="piecework.piece.submitted",
+        data={"task_id": task.pk, "piece_id": piece.pk, "task_title": task.title},
+        actor=author,
+    )
     return piece
 
 
@@ -384,7 +391,7 @@ def _accept(task: PieceTask, pieces: list[Piece], *, now: datetime, auto: bool) 
             idempotency_key=piece.escrow_key,
             memo=f"piece-rate task {task.pk}: piece {piece.pk}",
         )
-        _tell_author(piece)
+        _tell_author(task, piece)
     accepted = task.pieces.filter(status=PieceStatus.ACCEPTED).count()
     if task.status == Status.OPEN and accepted >= task.pieces_wanted:
         _close(task, actor=None, reason=FULL_REASON, now=now)
@@ -392,11 +399,12 @@ def _accept(task: PieceTask, pieces: list[Piece], *, now: datetime, auto: bool) 
         _settle_if_done(task, now)
 
 
-def _tell_author(piece: Piece) -> None:
-    user_event_push(
-        user_id=piece.author_id,
-        event=f"piecework.piece.{piece.status}",
-        data={"task_id": piece.task_id, "piece_id": piece.pk},
+def _tell_author(task: PieceTask, piece: Piece) -> None:
+    event = f"piecework.piece.{piece.status}"
+    data = {"task_id": piece.task_id, "piece_id": piece.pk}
+    user_event_push(user_id=piece.author_id, event=event, data=data)
+    notification_send(
+        recipient_id=piece.author_id, kind=event, data={**data, "task_title": task.title}
     )
 
 
@@ -447,7 +455,7 @@ def pieces_reject(
         piece.rejection_reason = reason
         piece.reviewed_at = now
         piece.save(update_fields=["status", "rejection_reason", "reviewed_at"])
-        _tell_author(piece)
+        _tell_author(task, piece)
     _settle_if_done(task, now)
     return pieces
 

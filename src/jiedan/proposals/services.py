@@ -32,6 +32,7 @@ from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFoun
 from jiedan.core.money import money_positive
 from jiedan.core.uploads import upload_check
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 from jiedan.projects.models import Project, Visibility
 from jiedan.projects.models import Status as ProjectStatus
 from jiedan.projects.services import project_transition
@@ -384,6 +385,12 @@ def proposal_submit(
         event="proposal.submitted",
         data={"project_id": project.pk, "proposal_id": proposal.pk},
     )
+    notification_send(
+        recipient_id=project.client_id,
+        kind="proposal.submitted",
+        data={"project_id": project.pk, "proposal_id": proposal.pk, "project_title": project.title},
+        actor=freelancer,
+    )
     return proposal
 
 
@@ -523,6 +530,16 @@ def proposal_decline(
         event="proposal.declined",
         data={"proposal_id": proposal.pk, "project_id": proposal.project_id},
     )
+    notification_send(
+        recipient_id=proposal.freelancer_id,
+        kind="proposal.declined",
+        data={
+            "proposal_id": proposal.pk,
+            "project_id": proposal.project_id,
+            "project_title": proposal.project.title,
+        },
+        actor=client,
+    )
     return proposal
 
 
@@ -567,6 +584,12 @@ def proposal_hire(*, client, proposal_id: int, option_id: int | None = None, now
         event="proposal.hired",
         data={"proposal_id": proposal.pk, "project_id": project.pk},
     )
+    notification_send(
+        recipient_id=proposal.freelancer_id,
+        kind="proposal.hired",
+        data={"proposal_id": proposal.pk, "project_id": project.pk, "project_title": project.title},
+        actor=client,
+    )
     return proposal
 
 
@@ -610,6 +633,16 @@ def invitation_send(
         user_id=freelancer.pk,
         event="invitation.received",
         data={"invitation_id": invitation.pk, "project_id": project.pk},
+    )
+    notification_send(
+        recipient_id=freelancer.pk,
+        kind="invitation.received",
+        data={
+            "invitation_id": invitation.pk,
+            "project_id": project.pk,
+            "project_title": project.title,
+        },
+        actor=client,
     )
     return invitation
 

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from jiedan.core.links import absolute_url
 from jiedan.notifications.realtime import user_events_push
+from jiedan.notifications.services import notification_send
 from jiedan.projects.models import Status as ProjectStatus
 from jiedan.projects.models import Visibility
 from jiedan.projects.selectors import (
@@ -221,8 +222,8 @@ def _alert_event(saved_search: SavedSearch, facts: ProjectFacts, paths: dict) ->
 @transaction.atomic
 def saved_search_alerts_record(*, project_id: int, now: datetime) -> list[SavedSearchMatch]:
     """Record an alert on every saved search the project matches, and push each new one live
-    to its owner. Safe to run again: a search already alerted of the project is skipped.
-    Returns the new alerts."""
+    to its owner and into their notification centre. Safe to run again: a search already
+    alerted of the project is skipped. Returns the new alerts."""
     facts = project_facts(project_id=project_id)
     if facts is None:
         return []
@@ -242,6 +243,17 @@ def saved_search_alerts_record(*, project_id: int, now: datetime) -> list[SavedS
     )
     paths = {}
     user_events_push([_alert_event(search, facts, paths) for search in fresh])
+    for search in fresh:  # in-app only: the e-mail is the saved search's own
+        notification_send(
+            recipient_id=search.owner_id,
+            kind=LIVE_EVENT,
+            data={
+                "saved_search_id": search.pk,
+                "saved_search_name": search.name,
+                "project_id": facts.project_id,
+                "project_title": facts.title,
+            },
+        )
     return created
 
 

@@ -32,6 +32,7 @@ from jiedan.accounts import roles
 from jiedan.accounts.models import User
 from jiedan.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jiedan.core.images import image_check
+from jiedan.notifications.services import notification_send
 from jiedan.taxonomy.models import Skill
 
 from .models import (
@@ -193,6 +194,11 @@ def _decide(submission: IdentitySubmission, *, to: str, actor: User, reason: str
     submission.decided_by = actor
     submission.rejection_reason = reason if to == IdentitySubmission.Status.REJECTED else ""
     submission.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+    notification_send(  # no actor: the reviewer stays anonymous
+        recipient_id=submission.user_id,
+        kind=f"verification.identity.{to}",
+        data={"submission_id": submission.pk, "reason": submission.rejection_reason},
+    )
 
 
 @transaction.atomic

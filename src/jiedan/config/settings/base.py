@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "jiedan.payments",
     "jiedan.verification",
     "jiedan.notifications",
+    "jiedan.messaging",
     "jiedan.savedsearches",
     "jiedan.web",
     "channels",
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jiedan.web.context_processors.site",
+                "jiedan.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -209,6 +212,18 @@ CELERY_BEAT_SCHEDULE = {
     "email-saved-search-digests": {
         "task": "jiedan.savedsearches.tasks.email_daily_digests",
         "schedule": timedelta(hours=1),
+    },
+    "email-due-message-batches": {
+        "task": "jiedan.notifications.tasks.email_due_message_batches",
+        "schedule": timedelta(minutes=5),
+    },
+    "email-daily-notification-digests": {
+        "task": "jiedan.notifications.tasks.email_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "email-weekly-notification-digests": {
+        "task": "jiedan.notifications.tasks.email_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     "purge-idempotent-requests": {
         "task": "jiedan.core.tasks.purge_idempotent_requests",
@@ -349,6 +364,9 @@ JIEDAN_IDEMPOTENCY_TTL_HOURS = env.int("JIEDAN_IDEMPOTENCY_TTL_HOURS", default=4
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
 API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
 PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
+# Files sent with messages are offered to this virus scanner first: a dotted path to a callable
+# taking the upload and returning True when it is clean (jiedan.messaging.attachments); empty: none.
+JIEDAN_MESSAGE_SCANNER = env("JIEDAN_MESSAGE_SCANNER", default="")
 
 # --- Payments (jiedan.payments) ---------------------------------------------------------------
 # The payment provider for top-ups, refunds and payouts; "sandbox" is the built-in test provider.

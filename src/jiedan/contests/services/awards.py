@@ -10,6 +10,7 @@ from jiedan.contracts.services.contests import contract_record_contest_award
 from jiedan.core.errors import Conflict, InvalidInput
 from jiedan.escrow.services import escrow_release
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 
 from .. import locks
 from ..models import (
@@ -56,10 +57,13 @@ def _award(contest: Contest, winners: list[Entry], *, actor, reason: str = "") -
     _refund_rest(contest)
     contest_transition(contest=contest, to=Status.AWARDED, actor=actor, reason=reason)
     for entry in winners:
-        user_event_push(
-            user_id=entry.author_id,
-            event="contest.entry.won",
-            data={"contest_id": contest.pk, "entry_id": entry.pk, "place": entry.place},
+        data = {"contest_id": contest.pk, "entry_id": entry.pk, "place": entry.place}
+        user_event_push(user_id=entry.author_id, event="contest.entry.won", data=data)
+        notification_send(
+            recipient_id=entry.author_id,
+            kind="contest.entry.won",
+            data={**data, "contest_title": contest.title},
+            actor=actor,
         )
     return contest
 

@@ -12,6 +12,7 @@ from jiedan.core.errors import Conflict, InvalidInput, PermissionDenied
 from jiedan.core.images import image_watermarked_preview
 from jiedan.core.uploads import CheckedUpload, upload_check
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 
 from .. import locks
 from ..models import (
@@ -152,6 +153,12 @@ def entry_submit(
         event="contest.entry.submitted",
         data={"contest_id": contest.pk, "entry_id": entry.pk},
     )
+    notification_send(
+        recipient_id=contest.client_id,
+        kind="contest.entry.submitted",
+        data={"contest_id": contest.pk, "entry_id": entry.pk, "contest_title": contest.title},
+        actor=author,
+    )
     return entry
 
 
@@ -217,6 +224,12 @@ def entry_mark_not_valid(*, client, entry_id: int, reason: str) -> Entry:
         user_id=entry.author_id,
         event="contest.entry.not_valid",
         data={"contest_id": contest.pk, "entry_id": entry.pk},
+    )
+    notification_send(
+        recipient_id=entry.author_id,
+        kind="contest.entry.not_valid",
+        data={"contest_id": contest.pk, "entry_id": entry.pk, "contest_title": contest.title},
+        actor=client,
     )
     return entry
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 
 from .. import locks
 from ..models import Contract, ContractTerms, Milestone
@@ -57,10 +58,17 @@ def locked_milestone(actor, milestone_id: int, *, role: str | None) -> tuple[Con
 
 
 def notify(contract: Contract, *, actor, event: str, **data) -> None:
-    """Tell the other party (or both, for a system action) about ``event``, after commit."""
+    """Tell the other party (or both, for a system action) about ``event``: the live domain
+    event after commit, and a notification of the same kind in their notification centre."""
     recipients = [pk for pk in contract.party_ids() if actor is None or pk != actor.pk]
     for user_id in recipients:
         user_event_push(user_id=user_id, event=event, data={"contract_id": contract.pk, **data})
+        notification_send(
+            recipient_id=user_id,
+            kind=event,
+            data={"contract_id": contract.pk, "contract_title": contract.title, **data},
+            actor=actor,
+        )
 
 
 def terms_version_write(contract: Contract, doc: TermsDocument, *, author) -> ContractTerms:

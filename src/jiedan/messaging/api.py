@@ -1,0 +1,129 @@
+"""Messaging API under /api/v1/messages: the caller's conversations, opening the conversation
+about a subject, history (cursor pages, or only what is newer), sending, marking read and
+searching. A conversation the caller is not a member of is 404 and nothing changes."""
+
+from ninja import Router, Status
+
+from . import selectors, services
+from .schemas import (
+    ConversationListOut,
+    ConversationOut,
+    MessageOut,
+    MessagePageOut,
+    OpenIn,
+    ReadIn,
+    ReadOut,
+    SendIn,
+)
+
+router = Router(tags=["messages"])
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "name": user.get_short_name()}
+
+
+def _conversation_out(conversation, user) -> dict:
+    return {
+        "id": conversation.pk,
+        "subject_kind": conversation.subject_kind,
+        "subject_id": conversation.subject_id,
+        "title": conversation.title,
+        "others": [_person(p) for p in selectors.other_members(conversation, user)],
+        "last_message": getattr(conversation, "last_body", None),
+        "last_message_at": conversation.last_message_at,
+        "unread": getattr(conversation, "unread", 0),
+    }
+
+
+def _message_out(message, read_up_to: int) -> dict:
+    return {
+        "id": message.pk,
+        "conversation_id": message.conversation_id,
+        "sender": _person(message.sender),
+        "body": message.body,
+        "created_at": message.created_at,
+        "flagged": message.is_flagged,
+        "flag_reasons": message.flag_reasons,
+        "attachments": [
+            {
+                "id": file.pk,
+                "name": file.original_name,
+                "content_type": file.content_type,
+                "size": file.size,
+                "sha256": file.sha256,
+                "shared_as": file.shared_as,
+            }
+            for file in message.attachments.all()
+        ],
+        "read": message.pk <= read_up_to,
+    }
+
+
+def _member_conversation(request, conversation_id: int):
+    return selectors.conversation_for_member(user=request.user, conversation_id=conversation_id)
+
+
+@router.get("/conversations", response=ConversationListOut)
+def conversations(request):
+    """The caller's conversations, newest activity first (at most 200), with unread counts."""
+    rows = selectors.conversations_of_member(user=request.user)[:200]
+    return {
+        "unread_total": selectors.unread_total(user=request.user),
+        "results": [_conversation_out(row, request.user) for row in rows],
+    }
+
+
+@router.post("/conversations", response={200: ConversationOut})
+def conversation_open(request, payload: OpenIn):
+    """The conversation about a proposal, contract, order or invitation the caller is a party
+    to, created on first use."""
+    conversation = services.conversation_open_for_subject(
+        user=request.user, kind=payload.kind, subject_id=payload.subject_id
+    )
+    return _conversation_out(_member_conversation(request, conversation.pk), request.user)
+
+
+@router.get("/conversations/{conversation_id}/messages", response=MessagePageOut)
+def messages(request, conversation_id: int, before: int | None = None, after: int | None = None):
+    """Without cursors: the newest page, oldest first. ``before``: the page before that id
+    (``older_cursor`` of the previous answer). ``after``: everything newer than that id."""
+    conversation = _member_conversation(request, conversation_id)
+    read_up_to = selectors.read_by_others_up_to(conversation, request.user)
+    if after is not None:
+        rows, older = selectors.messages_after(conversation=conversation, after=after), None
+    else:
+        page = selectors.messages_page(conversation=conversation, before=before)
+        rows, older = page.messages, page.older_cursor
+    return {"results": [_message_out(m, read_up_to) for m in rows], "older_cursor": older}
+
+
+@router.post("/conversations/{conversation_id}/messages", response={201: MessageOut})
+def message_send(request, conversation_id: int, payload: SendIn):
+    """Send a message; it is stored, then pushed live to the members as ``message.new``."""
+    message = services.message_send(
+        sender=request.user, conversation_id=conversation_id, body=payload.body
+    )
+    return Status(201, _message_out(message, 0))
+
+
+@router.post("/conversations/{conversation_id}/read", response=ReadOut)
+def mark_read(request, conversation_id: int, payload: ReadIn):
+    """Mark the conversation read up to ``up_to_id`` (default: everything)."""
+    seat = services.conversation_mark_read(
+        reader=request.user, conversation_id=conversation_id, up_to_id=payload.up_to_id
+    )
+    return {
+        "conversation_id": conversation_id,
+        "last_read_id": seat.last_read_id,
+        "unread_total": selectors.unread_total(user=request.user),
+    }
+
+
+@router.get("/conversations/{conversation_id}/search", response=list[MessageOut])
+def search(request, conversation_id: int, q: str):
+    """Messages containing ``q`` (case-insensitive), newest first (at most 50)."""
+    conversation = _member_conversation(request, conversation_id)
+    read_up_to = selectors.read_by_others_up_to(conversation, request.user)
+    hits = selectors.messages_search(conversation=conversation, query=q)
+    return [_message_out(m, read_up_to) for m in hits]

@@ -1,0 +1,135 @@
+"""Messaging API under /api/v1/messages: list, open, history by cursor, send, read, search.
+A non-member gets 404 {code, message} and nothing changes."""
+
+import pytest
+from django.test import Client
+
+from jiedan.messaging.models import Conversation, Message, SafetyFlag
+from jiedan.messaging.services import user_block
+from tests.factories import UserFactory, bearer
+from tests.messaging.factories import parties, say
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/messages"
+
+
+def api(user) -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en", **bearer(user))
+
+
+def test_open_send_list_read_and_search(conversation, django_assert_max_num_queries):
+    client, freelancer = parties(conversation)
+    # open the proposal's conversation (it exists: the same one comes back)
+    opened = api(freelancer).post(
+        f"{BASE}/conversations",
+        {"kind": "proposal", "subject_id": conversation.subject_id},
+        content_type="application/json",
+    )
+    assert opened.status_code == 200 and opened.json()["id"] == conversation.pk
+    # send two messages
+    for body in ("第一条", "Second LINE"):
+        sent = api(freelancer).post(
+            f"{BASE}/conversations/{conversation.pk}/messages",
+            {"body": body},
+            content_type="application/json",
+        )
+        assert sent.status_code == 201 and sent.json()["body"] == body
+    # the client's list shows the unread count and the last message
+    with django_assert_max_num_queries(10):
+        listed = api(client).get(f"{BASE}/conversations").json()
+    assert listed["unread_total"] == 2
+    row = listed["results"][0]
+    assert (row["id"], row["unread"], row["last_message"]) == (conversation.pk, 2, "Second LINE")
+    assert row["others"] == [{"id": freelancer.pk, "name": freelancer.get_short_name()}]
+    # mark read
+    read = api(client).post(
+        f"{BASE}/conversations/{conversation.pk}/read", {}, content_type="application/json"
+    )
+    assert read.json()["unread_total"] == 0
+    # the sender sees both as read
+    history = api(freelancer).get(f"{BASE}/conversations/{conversation.pk}/messages").json()
+    assert [m["read"] for m in history["results"]] == [True, True]
+    # search, case-insensitive
+    hits = api(client).get(f"{BASE}/conversations/{conversation.pk}/search", {"q": "line"})
+    assert [m["body"] for m in hits.json()] == ["Second LINE"]
+
+
+def test_history_by_cursor_and_after(conversation):
+    client, freelancer = parties(conversation)
+    sent = [say(conversation, freelancer, f"m{n}") for n in range(32)]
+    newest = api(client).get(f"{BASE}/conversations/{conversation.pk}/messages").json()
+    assert newest["results"][0]["body"] == "m2"
+    assert newest["older_cursor"] == sent[2].pk
+    older = (
+        api(client)
+        .get(f"{BASE}/conversations/{conversation.pk}/messages", {"before": newest["older_cursor"]})
+        .json()
+    )
+    assert [m["body"] for m in older["results"]] == ["m0", "m1"]
+    assert older["older_cursor"] is None
+    after = (
+        api(client)
+        .get(f"{BASE}/conversations/{conversation.pk}/messages", {"after": sent[30].pk})
+        .json()
+    )
+    assert [m["body"] for m in after["results"]] == ["m31"]
+
+
+def test_flagged_messages_carry_their_reasons(conversation):
+    _client, freelancer = parties(conversation)
+    sent = (
+        api(freelancer)
+        .post(
+            f"{BASE}/conversations/{conversation.pk}/messages",
+            {"body": "QQ: 123456789 私下交易"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert sent["flagged"] is True
+    assert sent["flag_reasons"] == ["qq", "off_platform_payment"]
+    assert SafetyFlag.objects.count() == 1
+
+
+def test_non_members_get_404_and_nothing_changes(conversation):
+    _client, freelancer = parties(conversation)
+    say(conversation, freelancer, "hello")
+    stranger = api(UserFactory())
+    subject_id = conversation.subject_id
+    urls = [
+        ("get", f"{BASE}/conversations/{conversation.pk}/messages", None),
+        ("post", f"{BASE}/conversations/{conversation.pk}/messages", {"body": "hi"}),
+        ("post", f"{BASE}/conversations/{conversation.pk}/read", {}),
+        ("get", f"{BASE}/conversations/{conversation.pk}/search?q=h", None),
+        ("post", f"{BASE}/conversations", {"kind": "proposal", "subject_id": subject_id}),
+    ]
+    for method, path, body in urls:
+        if method == "get":
+            response = stranger.get(path)
+        else:
+            response = stranger.post(path, body, content_type="application/json")
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "conversation_not_found"
+    assert stranger.get(f"{BASE}/conversations").json() == {"unread_total": 0, "results": []}
+    assert Message.objects.count() == 1 and Conversation.objects.count() == 1
+
+
+def test_a_blocked_sender_gets_409_with_a_clear_message(conversation):
+    client, freelancer = parties(conversation)
+    user_block(blocker=client, blocked_id=freelancer.pk)
+    response = api(freelancer).post(
+        f"{BASE}/conversations/{conversation.pk}/messages",
+        {"body": "hi"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "blocked",
+        "message": "This person has blocked you, so you cannot message them.",
+    }
+    assert Message.objects.count() == 0
+
+
+def test_anonymous_callers_are_refused(conversation):
+    assert Client().get(f"{BASE}/conversations").status_code == 401
