@@ -17,7 +17,7 @@ from jiedan.core.errors import DomainError, InvalidInput
 from jiedan.notifications.consumers import (
     CLOSE_NOT_AUTHENTICATED,
     UserEventsConsumer,
-    _session_still_valid,
+    session_still_valid,
 )
 
 from . import services
@@ -50,7 +50,7 @@ class MessagingConsumer(UserEventsConsumer):
             await super().receive_json(content, **kwargs)
             return
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if not await _session_still_valid(session_key, self.user_id):
+        if not await session_still_valid(session_key, self.user_id):
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
         data = content.get("data") if isinstance(content.get("data"), dict) else {}

@@ -11,7 +11,7 @@ CLOSE_NOT_AUTHENTICATED = 4401
 
 
 @database_sync_to_async
-def _session_still_valid(session_key: str | None, user_id: int) -> bool:
+def session_still_valid(session_key: str | None, user_id: int) -> bool:
     """The socket's session still exists and belongs to an active user (not signed out)."""
     if not session_key:
         return False
@@ -59,7 +59,7 @@ class UserEventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def user_event(self, message):
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if not await _session_still_valid(session_key, self.user_id):
+        if not await session_still_valid(session_key, self.user_id):
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
         await self.send_json({"event": message["event"], "data": message["data"]})
