@@ -133,3 +133,50 @@ def test_a_blocked_sender_gets_409_with_a_clear_message(conversation):
 
 def test_anonymous_callers_are_refused(conversation):
     assert Client().get(f"{BASE}/conversations").status_code == 401
+
+
+def post(user, path, body=None):
+    return api(user).post(f"{BASE}{path}", body or {}, content_type="application/json")
+
+
+def test_block_unblock_and_report_through_the_api(conversation):
+    client, freelancer = parties(conversation)
+    message = say(conversation, freelancer, "Hello")
+    assert post(client, f"/people/{freelancer.pk}/block").json() == {
+        "user_id": freelancer.pk,
+        "blocked": True,
+    }
+    sent = post(freelancer, f"/conversations/{conversation.pk}/messages", {"body": "hi"})
+    assert sent.status_code == 409
+    assert post(client, f"/people/{freelancer.pk}/unblock").json()["blocked"] is False
+    again = post(freelancer, f"/conversations/{conversation.pk}/messages", {"body": "hi"})
+    assert again.status_code == 201
+    reported = post(client, f"/messages/{message.pk}/report", {"note": "Asks for WeChat"})
+    assert (reported.status_code, reported.json()["status"]) == (201, "open")
+    assert post(client, f"/people/{freelancer.pk}/report").status_code == 201
+    assert SafetyFlag.objects.filter(reporter=client).count() == 2
+
+
+def test_strangers_cannot_block_report_or_export(conversation):
+    _client, freelancer = parties(conversation)
+    message = say(conversation, freelancer, "Hello")
+    stranger = UserFactory()
+    for path in (
+        f"/people/{freelancer.pk}/block",
+        f"/people/{freelancer.pk}/report",
+        f"/messages/{message.pk}/report",
+    ):
+        assert post(stranger, path).status_code == 404, path
+    assert api(stranger).get(f"{BASE}/conversations/{conversation.pk}/export").status_code == 404
+    assert SafetyFlag.objects.filter(reporter=stranger).count() == 0
+
+
+def test_members_export_the_conversation_as_csv(conversation):
+    client, freelancer = parties(conversation)
+    say(conversation, freelancer, "合同里的交付日期是周五")
+    response = api(client).get(f"{BASE}/conversations/{conversation.pk}/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("time_utc,message_id,sender")
+    assert "合同里的交付日期是周五" in text

@@ -13,6 +13,8 @@ from jiedan.contracts.services.reminders import milestone_remind
 from jiedan.ledger.models import PendingFunds
 from jiedan.ledger.services import pending_funds_settle
 from jiedan.notifications.models import Notification
+from jiedan.payments.gateways import sandbox
+from jiedan.payments.models import SandboxOperation
 from jiedan.piecework import services as piecework
 from jiedan.proposals.services import invitation_send, proposal_decline
 from jiedan.verification import services as verification
@@ -26,6 +28,14 @@ from tests.contracts.factories import (
     submitted_milestone,
 )
 from tests.factories import StaffFactory, UserFactory
+from tests.payments.factories import (
+    bank_method,
+    deliver,
+    refund_sent,
+    sandbox_of,
+    top_up_paid,
+    withdrawal_sent,
+)
 from tests.piecework.factories import open_task
 from tests.projects.factories import open_project
 from tests.proposals.factories import proposal_on
@@ -180,3 +190,16 @@ def test_no_notification_ever_goes_to_its_actor():
     submitted_milestone()
     assert Notification.objects.exists()
     assert not Notification.objects.filter(actor_id=F("recipient_id")).exists()
+
+
+def test_wallet_money_arriving_or_coming_back_tells_its_owner():
+    user = UserFactory()
+    top_up = top_up_paid(user, "500.00")
+    only("wallet.top_up.succeeded", user)
+    payout = sandbox_of(withdrawal_sent(user, bank_method(user)), SandboxOperation.Kind.PAYOUT)
+    deliver(sandbox.sandbox_decide(kind=payout.kind, token=payout.token, succeeded=True))
+    only("wallet.withdrawal.paid", user)
+    deliver(sandbox_of(refund_sent(user, top_up, "50.00"), SandboxOperation.Kind.REFUND))
+    only("wallet.refund.refunded", user)
+    deliver(sandbox_of(refund_sent(user, top_up, "10.66", key="r-2"), SandboxOperation.Kind.REFUND))
+    only("wallet.refund.failed", user)  # the sandbox refuses refunds of 10.66

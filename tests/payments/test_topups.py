@@ -5,12 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone, translation
 
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated
 from jiedan.ledger.audit import ledger_audit
 from jiedan.ledger.models import Journal, Purpose
 from jiedan.ledger.selectors import account_balance, wallet_summary
+from jiedan.notifications.models import Notification
 from jiedan.payments import services
 from jiedan.payments.gateways import sandbox
 from jiedan.payments.models import SandboxOperation, TopUp, WebhookEvent
@@ -206,8 +208,11 @@ def test_the_owner_hears_live_when_the_top_up_succeeds(user, django_capture_on_c
     operation = sandbox.sandbox_decide(
         kind=Kind.CHARGE, token=top_up.provider_reference, succeeded=True
     )
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         deliver(operation)
-    # the live push waits for the commit (one callback), and nothing else is queued
-    assert len(callbacks) == 1
+    # the live event, the notification (and its own live push) and its e-mail all wait for
+    # the commit
+    assert len(callbacks) == 4
+    assert Notification.objects.get(recipient=user).kind == "wallet.top_up.succeeded"
+    assert len(mail.outbox) == 1
     assert WebhookEvent.objects.get().outcome == "applied"

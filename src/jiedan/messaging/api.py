@@ -5,7 +5,9 @@ searching. A conversation the caller is not a member of is 404 and nothing chang
 from ninja import Router, Status
 
 from . import selectors, services
+from .export import conversation_export_response
 from .schemas import (
+    BlockOut,
     ConversationListOut,
     ConversationOut,
     MessageOut,
@@ -13,6 +15,8 @@ from .schemas import (
     OpenIn,
     ReadIn,
     ReadOut,
+    ReportIn,
+    ReportOut,
     SendIn,
 )
 
@@ -127,3 +131,36 @@ def search(request, conversation_id: int, q: str):
     read_up_to = selectors.read_by_others_up_to(conversation, request.user)
     hits = selectors.messages_search(conversation=conversation, query=q)
     return [_message_out(m, read_up_to) for m in hits]
+
+
+@router.post("/people/{user_id}/block", response=BlockOut)
+def block(request, user_id: int):
+    """Stop someone you have talked with from messaging you (again: nothing changes)."""
+    services.user_block(blocker=request.user, blocked_id=user_id)
+    return {"user_id": user_id, "blocked": True}
+
+
+@router.post("/people/{user_id}/unblock", response=BlockOut)
+def unblock(request, user_id: int):
+    services.user_unblock(blocker=request.user, blocked_id=user_id)
+    return {"user_id": user_id, "blocked": False}
+
+
+@router.post("/people/{user_id}/report", response={201: ReportOut})
+def report_person(request, user_id: int, payload: ReportIn):
+    """Report someone you have talked with to trust and safety."""
+    flag = services.user_report(reporter=request.user, user_id=user_id, note=payload.note)
+    return Status(201, {"id": flag.pk, "status": flag.status})
+
+
+@router.post("/messages/{message_id}/report", response={201: ReportOut})
+def report_message(request, message_id: int, payload: ReportIn):
+    """Report a message of a conversation you are in to trust and safety."""
+    flag = services.message_report(reporter=request.user, message_id=message_id, note=payload.note)
+    return Status(201, {"id": flag.pk, "status": flag.status})
+
+
+@router.get("/conversations/{conversation_id}/export", url_name="messaging_export")
+def export(request, conversation_id: int):
+    """The conversation as CSV evidence (times, senders, messages, files with SHA-256)."""
+    return conversation_export_response(_member_conversation(request, conversation_id))

@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import UTC
 
+from django.http import HttpResponse
+
 from .models import Conversation, Message
 
 HEADER = ["time_utc", "message_id", "sender", "text", "safety_warnings", "attachments"]
@@ -38,3 +40,13 @@ def conversation_export_csv(conversation: Conversation) -> str:
             ]
         )
     return out.getvalue()
+
+
+def conversation_export_response(conversation: Conversation) -> HttpResponse:
+    """The export as a private CSV download (for the web page and the API alike)."""
+    response = HttpResponse(
+        "\ufeff" + conversation_export_csv(conversation), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="conversation-{conversation.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

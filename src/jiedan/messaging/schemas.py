@@ -69,3 +69,17 @@ class ReadOut(Schema):
     conversation_id: int
     last_read_id: int
     unread_total: int
+
+
+class ReportIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ReportOut(Schema):
+    id: int
+    status: str
+
+
+class BlockOut(Schema):
+    user_id: int
+    blocked: bool

@@ -5,7 +5,7 @@ viewer is not a member of is a 404 and nothing changes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from jiedan.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .export import conversation_export_csv
+from .export import conversation_export_response
 from .models import SharedAs, SubjectKind
 
 
@@ -222,9 +222,4 @@ def export(request, conversation_id: int):
     convo = _or_404(
         selectors.conversation_for_member, user=request.user, conversation_id=conversation_id
     )
-    response = HttpResponse(
-        "\ufeff" + conversation_export_csv(convo), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="conversation-{convo.pk}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return conversation_export_response(convo)

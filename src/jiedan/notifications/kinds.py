@@ -149,6 +149,34 @@ KINDS: dict[str, Kind] = {
         _("%(amount)s %(currency)s of earnings is now available in your wallet"),
         "payments:wallet",
     ),
+    "wallet.top_up.succeeded": Kind(
+        Category.PAYMENTS, _("%(amount)s %(currency)s was added to your wallet"), "payments:wallet"
+    ),
+    "wallet.top_up.failed": Kind(
+        Category.PAYMENTS,
+        _("Your top-up of %(amount)s %(currency)s did not go through; nothing was charged"),
+        "payments:wallet",
+    ),
+    "wallet.withdrawal.paid": Kind(
+        Category.PAYMENTS,
+        _("Your withdrawal of %(amount)s %(currency)s was paid out"),
+        "payments:wallet",
+    ),
+    "wallet.withdrawal.failed": Kind(
+        Category.PAYMENTS,
+        _("Your withdrawal of %(amount)s %(currency)s failed; the money is back in your wallet"),
+        "payments:wallet",
+    ),
+    "wallet.refund.refunded": Kind(
+        Category.PAYMENTS,
+        _("%(amount)s %(currency)s was refunded to where you paid from"),
+        "payments:wallet",
+    ),
+    "wallet.refund.failed": Kind(
+        Category.PAYMENTS,
+        _("Your refund of %(amount)s %(currency)s failed; the money is back in your wallet"),
+        "payments:wallet",
+    ),
     # messages
     MESSAGE_RECEIVED: Kind(
         Category.MESSAGES,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from jiedan.ledger.models import Purpose
 from jiedan.ledger.services import Line, ledger_post
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 from jiedan.payments.gateways.base import GatewayDeclined, GatewayEvent, GatewayUnavailable
 from jiedan.payments.models import WebhookEvent
 
@@ -142,8 +143,9 @@ def clearing_line(record, amount) -> Line:
 
 
 def _tell(record) -> None:
-    user_event_push(
-        user_id=record.user_id,
-        event=f"wallet.{record.REFERENCE_PREFIX}.{record.status}",
-        data={"id": record.pk, "amount": str(record.amount), "currency": record.currency},
-    )
+    """The person hears live, and in their notifications, that the money arrived or came
+    back to their wallet."""
+    event = f"wallet.{record.REFERENCE_PREFIX}.{record.status}"
+    data = {"id": record.pk, "amount": str(record.amount), "currency": record.currency}
+    user_event_push(user_id=record.user_id, event=event, data=data)
+    notification_send(recipient_id=record.user_id, kind=event, data=data)

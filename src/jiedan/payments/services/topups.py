@@ -22,6 +22,7 @@ from jiedan.ledger import fees
 from jiedan.ledger.models import Purpose
 from jiedan.ledger.services import Line, ledger_post
 from jiedan.notifications.realtime import user_event_push
+from jiedan.notifications.services import notification_send
 from jiedan.payments import locks
 from jiedan.payments.gateways import gateway_current, gateway_get
 from jiedan.payments.gateways.base import EventType, GatewayDeclined, GatewayEvent
@@ -158,11 +159,11 @@ def _fail(top_up: TopUp, event: GatewayEvent, record: WebhookEvent) -> tuple[str
 
 
 def _tell(top_up: TopUp) -> None:
-    user_event_push(
-        user_id=top_up.user_id,
-        event=f"wallet.top_up.{top_up.status}",
-        data={"top_up_id": top_up.pk, "amount": str(top_up.amount), "currency": top_up.currency},
-    )
+    """The payer hears live, and in their notifications, that the top-up succeeded or failed."""
+    event = f"wallet.top_up.{top_up.status}"
+    data = {"top_up_id": top_up.pk, "amount": str(top_up.amount), "currency": top_up.currency}
+    user_event_push(user_id=top_up.user_id, event=event, data=data)
+    notification_send(recipient_id=top_up.user_id, kind=event, data=data)
 
 
 def top_ups_expire(*, now: datetime) -> int:
