@@ -203,7 +203,9 @@ def test_top_ups_in_other_currencies_keep_their_own_wallet(user):
     assert ledger_audit() == []
 
 
-def test_the_owner_hears_live_when_the_top_up_succeeds(user, django_capture_on_commit_callbacks):
+def test_the_owner_hears_live_when_the_top_up_succeeds(
+    user, django_capture_on_commit_callbacks, eager_tasks
+):
     top_up = start(user)
     operation = sandbox.sandbox_decide(
         kind=Kind.CHARGE, token=top_up.provider_reference, succeeded=True
