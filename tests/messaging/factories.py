@@ -1,4 +1,9 @@
-"""Conversations built through the real services, one per kind of subject."""
+"""Conversations built through the real services, one per kind of subject, and files to send."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from jiedan.catalog.services import service_order_place
 from jiedan.messaging import services
@@ -61,3 +66,16 @@ def parties(conversation: Conversation) -> tuple:
 
 def say(conversation: Conversation, sender, body: str = "你好，什么时候开始？"):
     return services.message_send(sender=sender, conversation_id=conversation.pk, body=body)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png(name="mockup.png", size=(1600, 1200)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf(name="brief.pdf", content=PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

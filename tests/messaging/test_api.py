@@ -2,12 +2,13 @@
 A non-member gets 404 {code, message} and nothing changes."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jiedan.messaging.models import Conversation, Message, SafetyFlag
 from jiedan.messaging.services import user_block
 from tests.factories import UserFactory, bearer
-from tests.messaging.factories import parties, say
+from tests.messaging.factories import PDF, parties, pdf, png, say
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ def test_open_send_list_read_and_search(conversation, django_assert_max_num_quer
     assert [m["body"] for m in hits.json()] == ["Second LINE"]
 
 
-def test_history_by_cursor_and_after(conversation):
+def test_history_by_cursor_and_after(conversation, settings):
+    settings.JIEDAN_MESSAGE_SEND_RATE = "100/60"  # a long history, written in one go
     client, freelancer = parties(conversation)
     sent = [say(conversation, freelancer, f"m{n}") for n in range(32)]
     newest = api(client).get(f"{BASE}/conversations/{conversation.pk}/messages").json()
@@ -180,3 +182,58 @@ def test_members_export_the_conversation_as_csv(conversation):
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("time_utc,message_id,sender")
     assert "合同里的交付日期是周五" in text
+
+
+def test_files_go_up_by_multipart_and_only_members_download_them(conversation):
+    client, freelancer = parties(conversation)
+    # when the freelancer sends an image (as a watermarked copy) and a PDF with a note
+    sent = api(freelancer).post(
+        f"{BASE}/conversations/{conversation.pk}/files",
+        {"body": "drafts", "files": [png(), pdf()], "shared_as": "watermarked"},
+    )
+    assert sent.status_code == 201, sent.content
+    body = sent.json()
+    assert body["body"] == "drafts"
+    files = {f["name"]: f for f in body["attachments"]}
+    assert files["mockup.png"]["shared_as"] == "watermarked"
+    assert files["brief.pdf"]["content_type"] == "application/pdf"
+    # then the client downloads the PDF as it was sent
+    got = api(client).get(files["brief.pdf"]["url"])
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert got["Cache-Control"] == "private, no-store"
+    # and a stranger gets 404
+    assert api(UserFactory()).get(files["brief.pdf"]["url"]).status_code == 404
+
+
+def test_a_file_refused_by_content_stores_nothing(conversation):
+    _client, freelancer = parties(conversation)
+    fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    refused = api(freelancer).post(
+        f"{BASE}/conversations/{conversation.pk}/files", {"files": [fake]}
+    )
+    assert refused.status_code == 422
+    assert Message.objects.count() == 0
+
+
+def test_a_stranger_cannot_send_files(conversation):
+    refused = api(UserFactory()).post(
+        f"{BASE}/conversations/{conversation.pk}/files", {"files": [pdf()]}
+    )
+    assert refused.status_code == 404
+    assert Message.objects.count() == 0
+
+
+def test_unread_count_and_rate_limit_answers(conversation, settings):
+    settings.JIEDAN_MESSAGE_SEND_RATE = "1/60"
+    client, freelancer = parties(conversation)
+    say(conversation, freelancer, "hello")
+    assert api(client).get(f"{BASE}/unread-count").json() == {"count": 1}
+    refused = api(freelancer).post(
+        f"{BASE}/conversations/{conversation.pk}/messages",
+        {"body": "again"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert Message.objects.count() == 1

@@ -14,32 +14,21 @@ from django.utils import translation
 from PIL import Image
 
 from jiedan.contracts.models import Contract
-from jiedan.core.errors import InvalidInput
+from jiedan.core.errors import InvalidInput, RateLimited
 from jiedan.messaging import services
 from jiedan.messaging.models import Message, MessageAttachment, SharedAs
 from tests.contracts.factories import funded_milestone
 from tests.factories import UserFactory
-from tests.messaging.factories import contract_conversation, parties
+from tests.messaging.factories import PDF, contract_conversation, parties, pdf, png
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def refuse_eicar(upload) -> bool:
     """A scanner that knows one signature: the EICAR test file."""
     return EICAR not in upload.read()
-
-
-def png(name="mockup.png", size=(1600, 1200)) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (30, 120, 200)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def pdf(name="brief.pdf", content=PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def send(conversation, sender, files, **kwargs):
@@ -159,3 +148,15 @@ def test_members_export_the_conversation_with_file_fingerprints(conversation):
     stranger = Client()
     stranger.force_login(UserFactory())
     assert stranger.get(export).status_code == 404
+
+
+def test_messages_with_files_have_their_own_hourly_limit(conversation, settings):
+    settings.JIEDAN_MESSAGE_FILES_RATE = "1/3600"
+    _client, freelancer = parties(conversation)
+    send(conversation, freelancer, [pdf()])
+    with pytest.raises(RateLimited) as refused:
+        send(conversation, freelancer, [pdf("again.pdf")])
+    assert refused.value.code == "rate_limited"
+    assert MessageAttachment.objects.count() == 1
+    # plain text still goes
+    services.message_send(sender=freelancer, conversation_id=conversation.pk, body="ok")

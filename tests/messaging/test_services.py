@@ -3,7 +3,7 @@ blocks and reports."""
 
 import pytest
 
-from jiedan.core.errors import Conflict, InvalidInput, NotFound
+from jiedan.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from jiedan.messaging import selectors, services
 from jiedan.messaging.models import (
     Conversation,
@@ -75,8 +75,8 @@ def test_a_member_sends_and_the_message_is_stored(conversation):
     conversation.refresh_from_db()
     assert conversation.last_message_at == message.created_at
     # and it counts as unread for the client only
-    assert selectors.unread_total(user=client) == 1
-    assert selectors.unread_total(user=freelancer) == 0
+    assert selectors.unread_total(user_id=client.pk) == 1
+    assert selectors.unread_total(user_id=freelancer.pk) == 0
 
 
 def test_a_stranger_cannot_send_and_nothing_changes(conversation):
@@ -114,7 +114,7 @@ def test_contact_details_before_a_contract_are_flagged_and_queued(conversation, 
     flag = SafetyFlag.objects.get()
     assert (flag.source, flag.status, flag.reasons) == (FlagSource.DETECTED, "open", reasons)
     assert flag.message == message and flag.subject_user == freelancer
-    assert selectors.unread_total(user=client) == 1
+    assert selectors.unread_total(user_id=client.pk) == 1
 
 
 def test_the_same_words_under_an_active_contract_are_not_flagged():
@@ -136,7 +136,7 @@ def test_read_markers_move_forward_only(conversation):
     services.conversation_mark_read(
         reader=client, conversation_id=conversation.pk, up_to_id=first.pk
     )
-    assert selectors.unread_total(user=client) == 1
+    assert selectors.unread_total(user_id=client.pk) == 1
     # and then everything
     seat = services.conversation_mark_read(reader=client, conversation_id=conversation.pk)
     assert seat.last_read_id == second.pk
@@ -145,7 +145,7 @@ def test_read_markers_move_forward_only(conversation):
         reader=client, conversation_id=conversation.pk, up_to_id=first.pk
     )
     assert Membership.objects.get(user=client, conversation=conversation).last_read_id == second.pk
-    assert selectors.unread_total(user=client) == 0
+    assert selectors.unread_total(user_id=client.pk) == 0
     # and the sender sees it was read
     seen = selectors.conversation_for_member(user=freelancer, conversation_id=conversation.pk)
     assert selectors.read_by_others_up_to(seen, freelancer) == second.pk
@@ -220,7 +220,7 @@ def test_inbox_shows_last_message_and_unread_counts(conversation):
         (other.pk, "mine", 0),
         (conversation.pk, "second", 2),
     ]
-    assert selectors.unread_total(user=client) == 2
+    assert selectors.unread_total(user_id=client.pk) == 2
 
 
 def test_history_pages_back_with_a_cursor_and_search_finds_chinese(conversation):
@@ -255,3 +255,23 @@ def test_a_mediator_seat_reads_and_posts_without_changing_read_receipts(conversa
     services.conversation_mark_read(reader=client, conversation_id=conversation.pk)
     seen = selectors.conversation_for_member(user=freelancer, conversation_id=conversation.pk)
     assert selectors.read_by_others_up_to(seen, freelancer) > sent.pk
+
+
+def test_a_sender_past_the_rate_limit_is_refused_and_nothing_is_stored(conversation, settings):
+    settings.JIEDAN_MESSAGE_SEND_RATE = "2/60"
+    _client, freelancer = parties(conversation)
+    say(conversation, freelancer, "one")
+    say(conversation, freelancer, "two")
+    with pytest.raises(RateLimited) as refused:
+        say(conversation, freelancer, "three")
+    assert refused.value.retry_after > 0
+    assert "too fast" in str(refused.value.message)
+    assert list(Message.objects.values_list("body", flat=True).order_by("id")) == ["one", "two"]
+
+
+def test_the_rate_limit_counts_each_sender_apart(conversation, settings):
+    settings.JIEDAN_MESSAGE_SEND_RATE = "1/60"
+    client, freelancer = parties(conversation)
+    say(conversation, freelancer, "from the freelancer")
+    say(conversation, client, "from the client")
+    assert Message.objects.count() == 2

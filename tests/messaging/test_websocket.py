@@ -55,11 +55,12 @@ def test_a_members_send_reaches_the_other_member():
         )
         replies = [await to_freelancer.receive_json_from() for _ in range(2)]
         received = await to_client.receive_json_from()
+        after = [await to_client.receive_json_from() for _ in range(2)]
         await to_client.disconnect()
         await to_freelancer.disconnect()
-        return replies, received
+        return replies, received, after
 
-    replies, received = async_to_sync(scenario)()
+    replies, received, after = async_to_sync(scenario)()
     # then it was stored first, acknowledged to the sender and pushed to the client
     message = Message.objects.get()
     assert (message.sender, message.body) == (freelancer, "你好!")
@@ -79,6 +80,10 @@ def test_a_members_send_reaches_the_other_member():
         "preview": "你好!",
         "flagged": False,
     }
+    # and the client's header learns the new unread total and gets the bell notification
+    followed = {event["event"]: event["data"] for event in after}
+    assert followed["messages.unread"] == {"unread_total": 1}
+    assert followed["notification.new"]["unread_count"] == 2  # with the proposal's
 
 
 def test_a_non_member_cannot_send_and_nothing_is_stored():

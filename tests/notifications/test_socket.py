@@ -5,7 +5,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import transaction
 
-from jiedan.notifications.services import notification_send
+from jiedan.notifications.services import (
+    notification_mark_read,
+    notification_send,
+    notifications_mark_all_read,
+)
 from tests.factories import UserFactory
 
 from .helpers import contract_data
@@ -51,3 +55,34 @@ def test_a_notification_reaches_the_recipients_socket(socket_headers):
         },
     }
     assert stranger_heard_nothing is True
+
+
+def test_reading_elsewhere_pushes_the_new_count(socket_headers):
+    # given a person with two unread notifications and a page open
+    recipient = UserFactory(language="en")
+    first, _second = (
+        notification_send(recipient_id=recipient.pk, kind="contract.ended", data=contract_data())
+        for _ in range(2)
+    )
+    headers = socket_headers(recipient)
+
+    async def scenario():
+        socket, _ = await _open(headers)
+        try:
+            # when one is read on another page, then all of them
+            await sync_to_async(notification_mark_read)(user=recipient, notification_id=first.pk)
+            after_one = await socket.receive_json_from(timeout=TIMEOUT)
+            await sync_to_async(notifications_mark_all_read)(user=recipient)
+            after_all = await socket.receive_json_from(timeout=TIMEOUT)
+            # reading again changes nothing and pushes nothing
+            await sync_to_async(notifications_mark_all_read)(user=recipient)
+            quiet = await socket.receive_nothing(timeout=0.5)
+        finally:
+            await socket.disconnect()
+        return after_one, after_all, quiet
+
+    after_one, after_all, quiet = run(scenario)
+    # then the open page's bell follows
+    assert after_one == {"event": "notifications.unread", "data": {"unread_count": 1}}
+    assert after_all == {"event": "notifications.unread", "data": {"unread_count": 0}}
+    assert quiet is True

@@ -20,8 +20,9 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return parsed
 
 
-def ratelimit_hit(*, scope: str, key: str, rate: str) -> None:
-    """Count one hit for ``key`` in ``scope``; raise ``RateLimited`` once the window is full."""
+def ratelimit_hit(*, scope: str, key: str, rate: str, message=None) -> None:
+    """Count one hit for ``key`` in ``scope``; raise ``RateLimited`` (with ``message`` when
+    given, else the generic one) once the window is full."""
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -34,4 +35,4 @@ def ratelimit_hit(*, scope: str, key: str, rate: str) -> None:
         hits = 1
     if hits > limit:
         retry_after = int(period - (time.time() % period)) + 1
-        raise RateLimited(retry_after=retry_after)
+        raise RateLimited(message, retry_after=retry_after)

@@ -1,11 +1,14 @@
 """Messaging API under /api/v1/messages: the caller's conversations, opening the conversation
 about a subject, history (cursor pages, or only what is newer), sending, marking read and
-searching. A conversation the caller is not a member of is 404 and nothing changes."""
+searching, files. A conversation the caller is not a member of is 404 and nothing changes."""
 
-from ninja import Router, Status
+from django.urls import reverse
+from ninja import File, Form, Router, Status, UploadedFile
 
 from . import selectors, services
+from .attachments import private_file_response
 from .export import conversation_export_response
+from .models import SharedAs
 from .schemas import (
     BlockOut,
     ConversationListOut,
@@ -18,6 +21,7 @@ from .schemas import (
     ReportIn,
     ReportOut,
     SendIn,
+    UnreadCountOut,
 )
 
 router = Router(tags=["messages"])
@@ -57,6 +61,7 @@ def _message_out(message, read_up_to: int) -> dict:
                 "size": file.size,
                 "sha256": file.sha256,
                 "shared_as": file.shared_as,
+                "url": reverse("api-v1:messaging_file", args=[file.pk]),
             }
             for file in message.attachments.all()
         ],
@@ -73,7 +78,7 @@ def conversations(request):
     """The caller's conversations, newest activity first (at most 200), with unread counts."""
     rows = selectors.conversations_of_member(user=request.user)[:200]
     return {
-        "unread_total": selectors.unread_total(user=request.user),
+        "unread_total": selectors.unread_total(user_id=request.user.pk),
         "results": [_conversation_out(row, request.user) for row in rows],
     }
 
@@ -111,6 +116,44 @@ def message_send(request, conversation_id: int, payload: SendIn):
     return Status(201, _message_out(message, 0))
 
 
+@router.post("/conversations/{conversation_id}/files", response={201: MessageOut})
+def message_send_files(
+    request,
+    conversation_id: int,
+    files: File[list[UploadedFile]],
+    body: Form[str] = "",
+    shared_as: Form[str] = SharedAs.ORIGINAL,
+):
+    """Send files (multipart ``files``, at most 5) with an optional ``body``. Before the two
+    people have a paid contract, images may go as ``watermarked`` or ``downscaled`` copies."""
+    message = services.message_send(
+        sender=request.user,
+        conversation_id=conversation_id,
+        body=body,
+        attachments=files,
+        shared_as=shared_as,
+    )
+    return Status(201, _message_out(message, 0))
+
+
+@router.get("/files/{attachment_id}", url_name="messaging_file")
+def file_download(request, attachment_id: int):
+    """A message's file, for the conversation's members only."""
+    record = selectors.attachment_for_member(user=request.user, attachment_id=attachment_id)
+    return private_file_response(
+        record.file,
+        filename=record.original_name,
+        content_type=record.content_type,
+        as_attachment=True,
+    )
+
+
+@router.get("/unread-count", response=UnreadCountOut)
+def unread_count(request):
+    """Unread messages from others across the caller's conversations."""
+    return {"count": selectors.unread_total(user_id=request.user.pk)}
+
+
 @router.post("/conversations/{conversation_id}/read", response=ReadOut)
 def mark_read(request, conversation_id: int, payload: ReadIn):
     """Mark the conversation read up to ``up_to_id`` (default: everything)."""
@@ -120,7 +163,7 @@ def mark_read(request, conversation_id: int, payload: ReadIn):
     return {
         "conversation_id": conversation_id,
         "last_read_id": seat.last_read_id,
-        "unread_total": selectors.unread_total(user=request.user),
+        "unread_total": selectors.unread_total(user_id=request.user.pk),
     }
 
 

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -104,3 +105,12 @@ def attachment_store(*, message, item: CheckedFile, shared_as: str) -> MessageAt
         record.preview.save(thumb.name, thumb, save=False)
     record.save()
     return record
+
+
+def private_file_response(field, *, filename: str, content_type: str, as_attachment: bool):
+    """A stored message file for a member: never cached, never sniffed as another type."""
+    response = FileResponse(field.open("rb"), as_attachment=as_attachment, filename=filename)
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

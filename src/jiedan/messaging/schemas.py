@@ -38,6 +38,7 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     shared_as: str
+    url: str
 
 
 class MessageOut(Schema):
@@ -83,3 +84,7 @@ class ReportOut(Schema):
 class BlockOut(Schema):
     user_id: int
     blocked: bool
+
+
+class UnreadCountOut(Schema):
+    count: int

@@ -61,16 +61,16 @@ def conversations_of_member(*, user):
     )
 
 
-def unread_total(*, user) -> int:
+def unread_messages(*, user_id: int):
     """Messages from others, in all the user's conversations, after the user's read markers."""
-    return (
-        Message.objects.filter(
-            conversation__memberships__user_id=user.pk,
-            id__gt=F("conversation__memberships__last_read_id"),
-        )
-        .exclude(sender_id=user.pk)
-        .count()
-    )
+    return Message.objects.filter(
+        conversation__memberships__user_id=user_id,
+        id__gt=F("conversation__memberships__last_read_id"),
+    ).exclude(sender_id=user_id)
+
+
+def unread_total(*, user_id: int) -> int:
+    return unread_messages(user_id=user_id).count()
 
 
 def other_members(conversation: Conversation, user) -> list:

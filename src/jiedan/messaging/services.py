@@ -9,8 +9,13 @@ Rules:
   message tripping the ``safety`` detectors is still delivered but carries its reasons and
   opens a ``SafetyFlag`` for trust & safety.
 - Nobody can message a person who has blocked them (``Conflict``, code ``blocked``).
+- A sender may send ``JIEDAN_MESSAGE_SEND_RATE`` messages (and ``JIEDAN_MESSAGE_FILES_RATE``
+  messages with files); past that, ``RateLimited`` and nothing is stored.
+- Whenever someone's unread total may have changed (a message to them, or their reading),
+  their open pages get ``messages.unread`` with the new total, after commit.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,11 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.contracts.models import Contract, Milestone, MilestoneStatus
 from jiedan.contracts.models import Status as ContractStatus
 from jiedan.core.errors import Conflict, InvalidInput, NotFound
+from jiedan.core.ratelimit import ratelimit_hit
 from jiedan.notifications.kinds import MESSAGE_RECEIVED
 from jiedan.notifications.realtime import user_events_push
 from jiedan.notifications.services import notification_send, notifications_mark_read_about
 
-from . import locks, safety
+from . import locks, safety, selectors
 from .attachments import attachment_store, attachments_check
 from .models import (
     BODY_MAX_LENGTH,
@@ -136,9 +142,9 @@ def _clean_body(body: str, *, has_files: bool = False) -> str:
 
 
 def _tell_members(message: Message, member_ids: list[int]) -> None:
-    """Tell every member (the sender's other tabs too) about a new message, after commit,
-    and give every member but the sender a "message received" notification (e-mailed in
-    batches per conversation, by the notifications app's rules)."""
+    """Tell every member (the sender's other tabs too) about a new message and their unread
+    totals, after commit, and give every member but the sender a "message received"
+    notification (e-mailed in batches per conversation, by the notifications app's rules)."""
     data = {
         "conversation_id": message.conversation_id,
         "message_id": message.pk,
@@ -150,9 +156,56 @@ def _tell_members(message: Message, member_ids: list[int]) -> None:
         "flagged": message.is_flagged,
     }
     user_events_push([(pk, "message.new", data) for pk in member_ids])
+    unread_totals_push(member_ids)
     about = {key: data[key] for key in ("conversation_id", "sender_name", "preview")}
     for pk in member_ids:
         notification_send(recipient_id=pk, kind=MESSAGE_RECEIVED, data=about, actor=message.sender)
+
+
+def _read_by_replying(seat: Membership, message: Message) -> None:
+    """Whoever writes has read the conversation: their marker moves to their own message and
+    their "message received" notifications about it are read."""
+    seat.last_read_id = message.pk
+    seat.save(update_fields=["last_read_id"])
+    notifications_mark_read_about(
+        user_id=seat.user_id,
+        kind=MESSAGE_RECEIVED,
+        about={"conversation_id": message.conversation_id},
+    )
+
+
+def unread_totals_push(user_ids: list[int]) -> None:
+    """After commit, tell each user's open pages their unread message total
+    (``messages.unread``), counted then (one query per user)."""
+    if not user_ids:
+        return
+
+    def push():
+        user_events_push(
+            [
+                (pk, "messages.unread", {"unread_total": selectors.unread_total(user_id=pk)})
+                for pk in user_ids
+            ]
+        )
+
+    transaction.on_commit(push)
+
+
+def _count_send(sender_id: int, *, with_files: bool) -> None:
+    too_fast = _("You are sending messages too fast. Wait a moment and try again.")
+    ratelimit_hit(
+        scope="messaging.send",
+        key=str(sender_id),
+        rate=settings.JIEDAN_MESSAGE_SEND_RATE,
+        message=too_fast,
+    )
+    if with_files:
+        ratelimit_hit(
+            scope="messaging.files",
+            key=str(sender_id),
+            rate=settings.JIEDAN_MESSAGE_FILES_RATE,
+            message=_("You have sent many files this hour. Wait a while before sending more."),
+        )
 
 
 def contract_paid_between(first_id: int, second_id: int) -> bool:
@@ -179,6 +232,7 @@ def message_send(
     has no paid contract with the other party; after that, always as the original."""
     files = attachments_check(attachments)
     body = _clean_body(body, has_files=bool(files))
+    _count_send(sender.pk, with_files=bool(files))
     conversation = locks.conversations().filter(pk=conversation_id).first()
     if conversation is None:
         raise _not_found()
@@ -206,8 +260,7 @@ def message_send(
         )
     conversation.last_message_at = message.created_at
     conversation.save(update_fields=["last_message_at"])
-    mine.last_read_id = message.pk
-    mine.save(update_fields=["last_read_id"])
+    _read_by_replying(mine, message)
     _tell_members(message, [seat.user_id for seat in seats])
     return message
 
@@ -238,6 +291,7 @@ def conversation_mark_read(*, reader, conversation_id: int, up_to_id: int | None
     user_events_push(
         [(pk, "message.read", data) for pk in others.values_list("user_id", flat=True)]
     )
+    unread_totals_push([reader.pk])
     return seat
 
 

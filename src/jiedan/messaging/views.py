@@ -5,7 +5,7 @@ viewer is not a member of is a 404 and nothing changes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from jiedan.core.errors import DomainError, NotFound
 
 from . import selectors, services
+from .attachments import private_file_response
 from .export import conversation_export_response
 from .models import SharedAs, SubjectKind
 
@@ -181,21 +182,13 @@ def report_message(request, message_id: int):
     )
 
 
-def _private_file(field, *, filename: str, content_type: str, as_attachment: bool):
-    response = FileResponse(field.open("rb"), as_attachment=as_attachment, filename=filename)
-    response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def attachment(request, attachment_id: int):
     """A message's file, as a download, for the conversation's members only."""
     record = _or_404(
         selectors.attachment_for_member, user=request.user, attachment_id=attachment_id
     )
-    return _private_file(
+    return private_file_response(
         record.file,
         filename=record.original_name,
         content_type=record.content_type,
@@ -211,7 +204,7 @@ def attachment_preview(request, attachment_id: int):
     )
     if not record.preview:
         raise Http404
-    return _private_file(
+    return private_file_response(
         record.preview, filename="preview.jpg", content_type="image/jpeg", as_attachment=False
     )
 

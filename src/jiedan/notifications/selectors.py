@@ -31,8 +31,12 @@ def shown_to(*, user_id: int) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user_id, in_app=True).order_by("-id")
 
 
+def unread(*, user_id: int) -> QuerySet[Notification]:
+    return shown_to(user_id=user_id).filter(read_at__isnull=True)
+
+
 def unread_count(*, user_id: int) -> int:
-    return shown_to(user_id=user_id).filter(read_at__isnull=True).count()
+    return unread(user_id=user_id).count()
 
 
 def notification_page(*, user_id: int, before: int | None = None, size: int = PAGE_SIZE):

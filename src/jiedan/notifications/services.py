@@ -20,6 +20,8 @@ from .models import Notification, NotificationPreference
 from .realtime import user_event_push
 
 LIVE_EVENT = "notification.new"
+# Pushed when notifications were marked read, so other open pages' bells follow.
+COUNT_EVENT = "notifications.unread"
 # At most one e-mail per conversation in this time; later messages wait for the next one.
 MESSAGE_EMAIL_EVERY = timedelta(minutes=15)
 
@@ -102,6 +104,16 @@ def _own(user, notification_id: int) -> Notification:
     return notification
 
 
+def _push_count(user_id: int) -> None:
+    """After commit, tell the user's open pages their unread count (counted then)."""
+
+    def push():
+        count = selectors.unread_count(user_id=user_id)
+        user_event_push(user_id=user_id, event=COUNT_EVENT, data={"unread_count": count})
+
+    transaction.on_commit(push)
+
+
 @transaction.atomic
 def notification_mark_read(*, user, notification_id: int, now=None) -> Notification:
     """Mark one of the user's notifications read (again: nothing changes). Another person's
@@ -110,6 +122,7 @@ def notification_mark_read(*, user, notification_id: int, now=None) -> Notificat
     if notification.read_at is None:
         notification.read_at = now or timezone.now()
         notification.save(update_fields=["read_at"])
+        _push_count(user.pk)
     return notification
 
 
@@ -117,7 +130,10 @@ def notification_mark_read(*, user, notification_id: int, now=None) -> Notificat
 def notifications_mark_all_read(*, user, now=None) -> int:
     """Mark every unread notification of the user read; returns how many."""
     unread = selectors.shown_to(user_id=user.pk).filter(read_at__isnull=True)
-    return unread.update(read_at=now or timezone.now())
+    marked = unread.update(read_at=now or timezone.now())
+    if marked:
+        _push_count(user.pk)
+    return marked
 
 
 def notifications_mark_read_about(*, user_id: int, kind: str, about: dict, now=None) -> int:
@@ -127,7 +143,10 @@ def notifications_mark_read_about(*, user_id: int, kind: str, about: dict, now=N
     unread = Notification.objects.filter(
         recipient_id=user_id, kind=kind, read_at__isnull=True, **matching
     )
-    return unread.update(read_at=now or timezone.now())
+    marked = unread.update(read_at=now or timezone.now())
+    if marked:
+        _push_count(user_id)
+    return marked
 
 
 @transaction.atomic

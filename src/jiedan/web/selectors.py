@@ -1,14 +1,22 @@
-"""Reads for the web shell: the account checklist and the readiness of backing services."""
+"""Reads for the web shell: the account checklist, the header's unread figures and the
+readiness of backing services."""
 
 import logging
+from dataclasses import dataclass
 
 import redis
 from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from jiedan.messaging.selectors import unread_messages
+from jiedan.notifications.selectors import unread as unread_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +70,29 @@ def account_checklist(*, user) -> list[dict]:
             "url": reverse("mfa_index"),
         },
     ]
+
+
+@dataclass(frozen=True)
+class HeaderCounts:
+    notifications: int
+    messages: int
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    counted = rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n")), 0, output_field=IntegerField())
+
+
+def header_counts(*, user_id: int) -> HeaderCounts:
+    """The header's unread notifications and unread messages, in one query."""
+    notifications, messages = (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .annotate(
+            notes=_count(unread_notifications(user_id=user_id)),
+            msgs=_count(unread_messages(user_id=user_id)),
+        )
+        .values_list("notes", "msgs")
+        .get()
+    )
+    return HeaderCounts(notifications=notifications, messages=messages)

@@ -102,7 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jiedan.web.context_processors.site",
-                "jiedan.notifications.context_processors.unread_notifications",
+                "jiedan.web.context_processors.header_counts",
             ],
         },
     },
@@ -363,6 +363,9 @@ JIEDAN_HOURLY_REVIEW_DAYS = env.int("JIEDAN_HOURLY_REVIEW_DAYS", default=5)
 JIEDAN_IDEMPOTENCY_TTL_HOURS = env.int("JIEDAN_IDEMPOTENCY_TTL_HOURS", default=48)
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
 API_SECOND_FACTOR_RATE_LIMIT = env("API_SECOND_FACTOR_RATE_LIMIT", default="5/900")
+# Per sender: messages a minute, and messages with files an hour.
+JIEDAN_MESSAGE_SEND_RATE = env("JIEDAN_MESSAGE_SEND_RATE", default="30/60")
+JIEDAN_MESSAGE_FILES_RATE = env("JIEDAN_MESSAGE_FILES_RATE", default="60/3600")
 PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
 # Files sent with messages are offered to this virus scanner first: a dotted path to a callable
 # taking the upload and returning True when it is clean (jiedan.messaging.attachments); empty: none.

@@ -1,5 +1,6 @@
 // Keeps the header bell's unread count live: every "notification.new" pushed over the events
-// socket (see web/live.js) carries the new count. Without JavaScript the count is the one the
+// socket (see web/live.js) carries the new count, and "notifications.unread" brings it when
+// notifications were read elsewhere (another tab, the phone). Without JavaScript the count is the one the
 // page was rendered with.
 (() => {
   function show(count) {
@@ -11,7 +12,8 @@
 
   document.addEventListener("jiedan:event", (event) => {
     const { event: name, data } = event.detail || {};
-    if (name === "notification.new" && data && Number.isInteger(data.unread_count)) {
+    const counted = name === "notification.new" || name === "notifications.unread";
+    if (counted && data && Number.isInteger(data.unread_count)) {
       show(data.unread_count);
     }
   });
