@@ -18,6 +18,7 @@ from jiedan.catalog.api import router as catalog_router
 from jiedan.contests.api import router as contests_router
 from jiedan.contracts.api import router as contracts_router
 from jiedan.core.errors import DomainError
+from jiedan.disputes.api import router as disputes_router
 from jiedan.messaging.api import router as messaging_router
 from jiedan.notifications.api import router as notifications_router
 from jiedan.payments.api import router as payments_router
@@ -25,6 +26,8 @@ from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
 from jiedan.proposals.api import router as proposals_router
+from jiedan.reputation.api import router as reputation_router
+from jiedan.reviews.api import router as reviews_router
 from jiedan.savedsearches.api import router as savedsearches_router
 from jiedan.taxonomy.api import router as taxonomy_router
 from jiedan.verification.api import router as verification_router
@@ -53,6 +56,9 @@ api.add_router("/contracts", contracts_router)
 api.add_router("/wallet", payments_router)
 api.add_router("/messages", messaging_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/disputes", disputes_router)
+api.add_router("/reputation", reputation_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

@@ -65,6 +65,7 @@ class StatementStatus(models.TextChoices):
     QUERIED = "queried", _("Queried by the client")
     PAYMENT_DUE = "unpaid", _("Waiting for the client's payment")
     BILLED = "billed", _("Billed and paid")
+    DISPUTED = "disputed", _("In dispute")
 
 
 class WeeklyStatement(models.Model):
