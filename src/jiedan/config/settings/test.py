@@ -24,6 +24,9 @@ JIEDAN_ENVIRONMENT = "test"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests about meaning ask for the real encoder themselves (tests/matching); the rest index
+# with the model-free one.
+JIEDAN_TEXT_ENCODER = env("JIEDAN_TEXT_ENCODER", default="hashing")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     "DATABASE_URL", default=""
 ):

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .services import embedding_refresh_if_current
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def embed_text(kind: str, object_id: int, text: str) -> bool:
+    """Background half of ``embedding_refresh_later``: True when a vector is stored."""
+    return embedding_refresh_if_current(kind=kind, object_id=object_id, text=text) is not None
