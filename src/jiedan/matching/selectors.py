@@ -1,10 +1,11 @@
 """Reads for matching: ranking stored vectors against a query by cosine similarity.
 
 Vectors of one kind live in a per-process ``VectorIndex`` (a numpy matrix), loaded once and
-then kept fresh with one aggregate query per search: new or changed rows are read
-incrementally, and a count that no longer matches the table (something was removed) makes
-it reload. Ranking is exact (a matrix product and a partial sort); callers narrow the
-candidates with SQL first and pass their ids.
+kept fresh through a version stamp in the shared cache that every write changes
+(``services._changed``): while the stamp is the same, a search costs no query; when it
+moved, new or changed rows are read incrementally, and a count that no longer matches the
+table (something was removed) makes it reload. Ranking is exact (a matrix product and a
+partial sort); callers narrow the candidates with SQL first and pass their ids.
 """
 
 import threading
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Max
 
 from .encoders import text_encoder
-from .models import Embedding, vector_from_bytes
+from .models import Embedding, vector_from_bytes, version_of
 
 DEFAULT_LIMIT = 200
 
@@ -31,6 +31,7 @@ class VectorIndex:
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     matrix: np.ndarray | None = None
     seen_until: datetime | None = None
+    version: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _rows(self):
@@ -51,18 +52,19 @@ class VectorIndex:
         self.matrix = np.vstack([self.matrix[keep], matrix])
 
     def refresh(self) -> None:
-        """Bring the matrix in step with the table."""
-        state = self._rows().aggregate(n=Count("id"), latest=Max("updated_at"))
-        unchanged = state["latest"] is None or state["latest"] == self.seen_until
-        if self.matrix is not None and state["n"] == len(self.ids) and unchanged:
+        """Bring the matrix in step with the table when the version stamp moved."""
+        version = version_of(self.kind)
+        if self.matrix is not None and version == self.version:
             return
-        if self.matrix is not None and self.seen_until is not None:
+        if self.matrix is None or self.seen_until is None:
+            self.ids, self.matrix, self.seen_until = self._load(self._rows())
+        else:
             ids, matrix, latest = self._load(self._rows().filter(updated_at__gte=self.seen_until))
             self._merge(ids, matrix)
             self.seen_until = max(filter(None, [latest, self.seen_until]))
-            if len(self.ids) == state["n"]:
-                return
-        self.ids, self.matrix, self.seen_until = self._load(self._rows())
+            if self._rows().count() != len(self.ids):
+                self.ids, self.matrix, self.seen_until = self._load(self._rows())
+        self.version = version
 
     def top(self, query: np.ndarray, candidates: np.ndarray | None, limit: int):
         """(object id, similarity) best first, among ``candidates`` when given."""

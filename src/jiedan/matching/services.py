@@ -17,7 +17,7 @@ from jiedan.search.models import SearchDocument
 from jiedan.search.tokens import text_tokens
 
 from .encoders import text_encoder
-from .models import Embedding, vector_to_bytes
+from .models import Embedding, vector_to_bytes, version_bump
 
 REFRESH_TASK = "jiedan.matching.tasks.embed_text"
 
@@ -45,6 +45,7 @@ def embedding_refresh(*, kind: str, object_id: int, text: str) -> Embedding | No
             "vector": vector_to_bytes(vector),
         },
     )
+    _changed(kind)
     return embedding
 
 
@@ -69,4 +70,10 @@ def embedding_refresh_later(*, kind: str, object_id: int, text: str) -> None:
 
 
 def embedding_remove(*, kind: str, object_id: int) -> None:
-    Embedding.objects.filter(kind=kind, object_id=object_id).delete()
+    if Embedding.objects.filter(kind=kind, object_id=object_id).delete()[0]:
+        _changed(kind)
+
+
+def _changed(kind: str) -> None:
+    """Tell every process's index of ``kind`` to refresh, once this write is committed."""
+    transaction.on_commit(lambda: version_bump(kind))

@@ -1,20 +1,30 @@
-"""Full-text search over the index: ids of the best-matching objects of one kind.
+"""Search over the index: ids of the best-matching objects of one kind.
 
-Any query token may match (OR); ranking (bm25 on SQLite, ts_rank on PostgreSQL) puts the
-objects that match more, and rarer, tokens first. Callers filter and page in SQL with
+Full text: any query token may match (OR); ranking (bm25 on SQLite, ts_rank on PostgreSQL)
+puts the objects that match more, and rarer, tokens first. Hybrid: the full-text ranking
+fused with the semantic one (``matching``) by reciprocal rank, so a need worded differently,
+or in the other language, still finds what it means. Callers filter and page in SQL with
 ``pk__in`` and keep this order.
 """
 
 import json
+from collections import defaultdict
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 
+from jiedan.matching.encoders import text_encoder
+from jiedan.matching.selectors import semantic_ranked
+
 from .models import SearchDocument
 from .tokens import query_tokens
 
 DEFAULT_LIMIT = 1000
+# Reciprocal-rank fusion: an object's score is the sum of 1 / (RRF_K + rank) over the lists
+# it is in; 60 is the constant of the original paper (Cormack et al., 2009).
+RRF_K = 60
+SEMANTIC_LIMIT = 200
 
 
 def search_ranked_ids(*, kind: str, query: str, limit: int = DEFAULT_LIMIT) -> list[int]:
@@ -25,6 +35,29 @@ def search_ranked_ids(*, kind: str, query: str, limit: int = DEFAULT_LIMIT) -> l
     if connection.vendor == "postgresql":
         return _postgresql(kind, tokens, limit)
     return _sqlite(kind, tokens, limit)
+
+
+def semantic_hits(*, kind: str, query: str, limit: int = SEMANTIC_LIMIT) -> list[int]:
+    """Ids of ``kind`` near ``query`` in meaning, best first: only those at least as similar
+    as the active encoder's ``related_above`` (below it, everything is "somewhat similar")."""
+    floor = text_encoder().related_above
+    return [
+        pk for pk, score in semantic_ranked(kind=kind, query=query, limit=limit) if score >= floor
+    ]
+
+
+def hybrid_ranked_ids(*, kind: str, query: str, limit: int = DEFAULT_LIMIT) -> list[int]:
+    """Full-text and semantic hits fused by reciprocal rank, best first (ties by id)."""
+    if not (query or "").strip():
+        return []
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in (
+        search_ranked_ids(kind=kind, query=query, limit=limit),
+        semantic_hits(kind=kind, query=query),
+    ):
+        for rank, pk in enumerate(ranking, start=1):
+            scores[pk] += 1 / (RRF_K + rank)
+    return sorted(scores, key=lambda pk: (-scores[pk], pk))[:limit]
 
 
 def search_matching_ids(*, kind: str, query: str, object_ids: list[int]) -> set[int]:

@@ -18,7 +18,7 @@ from jiedan.core.geo import City, bounding_box, city_lookup, haversine_km_expres
 from jiedan.core.money import Currency, money_quantize
 from jiedan.profiles.models import RATING_MAX, RATING_MIN
 from jiedan.search.selectors import DEFAULT_LIMIT as SEARCH_LIMIT
-from jiedan.search.selectors import search_ranked_ids
+from jiedan.search.selectors import hybrid_ranked_ids
 from jiedan.taxonomy.models import Category
 from jiedan.verification.models import IdentitySubmission
 
@@ -344,10 +344,10 @@ def _within_distance(queryset: QuerySet[Project], city: City, km: int) -> QueryS
 
 
 def _ranked(filters: ProjectFilters) -> list[int] | None:
-    """Ids matching the text query, best first (at most ``SEARCH_LIMIT``); None without one."""
+    """Ids matching the text query in words or meaning, best first; None without one."""
     if not filters.query.strip():
         return None
-    return search_ranked_ids(kind=SEARCH_KIND, query=filters.query)
+    return hybrid_ranked_ids(kind=SEARCH_KIND, query=filters.query)
 
 
 def _narrowed(filters: ProjectFilters, ranked: list[int] | None) -> QuerySet[Project]:
