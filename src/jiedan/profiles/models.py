@@ -19,6 +19,7 @@ from jiedan.core.storage import private_storage
 from jiedan.taxonomy.models import Category, Skill
 
 MAX_PROFILE_SKILLS = 15
+SEARCH_KIND = "freelancer"  # the kind of search document a listed freelancer is indexed as
 MAX_PORTFOLIO_ITEMS = 30
 MAX_FILES_PER_ITEM = 8
 RATING_MIN, RATING_MAX = Decimal(0), Decimal(5)  # a client's average rating from reviews

@@ -14,12 +14,14 @@ from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.images import image_check, image_square_thumbnail, image_watermarked_preview
 from jiedan.core.money import money_positive
 from jiedan.core.uploads import upload_check
+from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
 
 from .models import (
     MAX_FILES_PER_ITEM,
     MAX_PORTFOLIO_ITEMS,
     MAX_PROFILE_SKILLS,
+    SEARCH_KIND,
     Certification,
     ClientProfile,
     FreelancerProfile,
@@ -28,6 +30,7 @@ from .models import (
     ProfileSkill,
     ServiceMode,
     SpokenLanguage,
+    Visibility,
 )
 
 AVATAR_SIDE = 512
@@ -89,6 +92,7 @@ def freelancer_profile_update(*, user, details: ProfileDetails) -> FreelancerPro
     profile.service_radius_km = details.service_radius_km if works_locally else None
     profile.full_clean(exclude=["user", "avatar"])
     profile.save()
+    _reindex_after_commit(user.pk)
     return profile
 
 
@@ -120,6 +124,7 @@ def freelancer_skills_set(*, user, skill_ids: list[int]) -> list[Skill]:
         ProfileSkill(profile=profile, skill=skills[pk], position=index)
         for index, pk in enumerate(ordered)
     )
+    _reindex_after_commit(user.pk)
     return [skills[pk] for pk in ordered]
 
 
@@ -204,6 +209,7 @@ def portfolio_item_create(*, user, details: PortfolioDetails) -> PortfolioItem:
         )
     item = PortfolioItem(profile=profile, position=count)
     _apply_item_details(item, details)
+    _reindex_after_commit(user.pk)
     return item
 
 
@@ -211,6 +217,7 @@ def portfolio_item_create(*, user, details: PortfolioDetails) -> PortfolioItem:
 def portfolio_item_update(*, user, item_id: int, details: PortfolioDetails) -> PortfolioItem:
     item = _own_item(user, item_id, lock=True)
     _apply_item_details(item, details)
+    _reindex_after_commit(user.pk)
     return item
 
 
@@ -221,6 +228,7 @@ def portfolio_item_delete(*, user, item_id: int) -> None:
     stored = [(f.original, f.preview) for f in item.files.all()]
     item.delete()
     transaction.on_commit(lambda: _delete_stored(stored))
+    _reindex_after_commit(user.pk)
 
 
 def _delete_stored(pairs) -> None:
@@ -284,3 +292,34 @@ def client_profile_update(
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile
+
+
+def freelancer_search_sync(*, user_id: int) -> None:
+    """Index a listed freelancer (profile not hidden, account active) with the headline,
+    about text, skills in both languages, city and portfolio titles; take anyone else out.
+    Callers filter by visibility and availability when they search."""
+    profile = (
+        FreelancerProfile.objects.filter(user_id=user_id, user__is_active=True)
+        .exclude(visibility=Visibility.HIDDEN)
+        .prefetch_related("skills", "portfolio_items")
+        .first()
+    )
+    if profile is None:
+        search_document_remove(kind=SEARCH_KIND, object_id=user_id)
+        return
+    parts = [profile.headline, profile.bio, profile.city]
+    parts += [name for skill in profile.skills.all() for name in (skill.name_zh, skill.name_en)]
+    parts += [item.title for item in profile.portfolio_items.all()]
+    search_document_put(kind=SEARCH_KIND, object_id=user_id, text="\n".join(filter(None, parts)))
+
+
+def freelancer_search_rebuild() -> int:
+    """Index every freelancer profile again; returns how many were looked at."""
+    user_ids = list(FreelancerProfile.objects.values_list("user_id", flat=True))
+    for user_id in user_ids:
+        freelancer_search_sync(user_id=user_id)
+    return len(user_ids)
+
+
+def _reindex_after_commit(user_id: int) -> None:
+    transaction.on_commit(lambda: freelancer_search_sync(user_id=user_id))
