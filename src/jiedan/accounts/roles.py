@@ -54,6 +54,8 @@ CAPABILITIES: dict[str, Capability] = {
             "profiles.view_portfolioitem",
             "savedsearches.view_savedsearch",
             "savedsearches.view_savedsearchmatch",
+            "reputation.view_freelancerreputation",
+            "reputation.view_clientreputation",
         ),
         _cap(
             "accounts.manage",
@@ -141,6 +143,10 @@ CAPABILITIES: dict[str, Capability] = {
             "proposals.view_invitation",
             "messaging.view_safetyflag",
             "messaging.change_safetyflag",
+            "reviews.view_review",
+            "reviews.change_review",
+            "reviews.view_reviewreport",
+            "reviews.change_reviewreport",
         ),
         _cap(
             "contracts.view",
@@ -168,6 +174,12 @@ CAPABILITIES: dict[str, Capability] = {
         _cap("messages.read", "Read message content (only through a case that needs it)."),
         _cap("disputes.mediate_assigned", "See and decide the disputes assigned to oneself."),
         _cap("disputes.assign", "Assign disputes to mediators."),
+        _cap(
+            "disputes.status",
+            "See which contracts are in dispute and at what stage (never the reasons, offers "
+            "or evidence).",
+            "disputes.view_dispute",
+        ),
         _cap("audit.view", "Read the staff access log and enforcement history."),
         _cap(
             "taxonomy.manage",
@@ -195,7 +207,13 @@ CAPABILITIES: dict[str, Capability] = {
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SUPPORT: frozenset(
-        {"accounts.view", "accounts.security", "contracts.view", "notifications.view"}
+        {
+            "accounts.view",
+            "accounts.security",
+            "contracts.view",
+            "notifications.view",
+            "disputes.status",
+        }
     ),
     Role.FINANCE: frozenset({"accounts.view", "payments.view", "payouts.manage"}),
     Role.MODERATOR: frozenset(

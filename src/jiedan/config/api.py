@@ -19,6 +19,8 @@ from jiedan.contests.api import router as contests_router
 from jiedan.contracts.api import router as contracts_router
 from jiedan.core.errors import DomainError
 from jiedan.disputes.api import router as disputes_router
+from jiedan.matching.api import router as assist_router
+from jiedan.matching.recommendation_api import router as recommendations_router
 from jiedan.messaging.api import router as messaging_router
 from jiedan.notifications.api import router as notifications_router
 from jiedan.payments.api import router as payments_router
@@ -59,6 +61,8 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/disputes", disputes_router)
 api.add_router("/reputation", reputation_router)
+api.add_router("/assist", assist_router)
+api.add_router("/recommendations", recommendations_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

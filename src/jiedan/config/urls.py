@@ -38,9 +38,11 @@ urlpatterns += i18n_patterns(
     path("reviews/", include("jiedan.reviews.urls")),
     path("disputes/", include("jiedan.disputes.urls")),
     path("reputation/", include("jiedan.reputation.urls")),
+    path("recommendations/", include("jiedan.matching.recommendation_urls")),
     path("wallet/", include("jiedan.payments.urls")),
     path("searches/", include("jiedan.savedsearches.urls")),
     path("verification/", include("jiedan.verification.urls")),
     path("notifications/", include("jiedan.notifications.urls")),
+    path("assist/", include("jiedan.matching.urls")),
     path("", include("jiedan.web.urls")),
 )

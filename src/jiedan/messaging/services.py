@@ -91,6 +91,30 @@ def conversation_open_for_subject(*, user, kind: str, subject_id: int) -> Conver
     return conversation
 
 
+@transaction.atomic
+def conversation_mediator_join(*, kind: str, subject_id: int, party, mediator) -> Conversation:
+    """Give a dispute's mediator a seat (role ``mediator``) in the conversation about the
+    subject, opened on ``party``'s behalf when nobody has yet, so the mediator reads it and
+    may export it. The disputes app decides who mediates; a second call changes nothing."""
+    conversation = conversation_open_for_subject(user=party, kind=kind, subject_id=subject_id)
+    Membership.objects.get_or_create(
+        conversation=conversation, user=mediator, defaults={"role": MemberRole.MEDIATOR}
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_mediator_leave(*, kind: str, subject_id: int, mediator) -> None:
+    """Take a mediator's seat away (the dispute went to another mediator); a party's seat is
+    never touched."""
+    Membership.objects.filter(
+        conversation__subject_kind=kind,
+        conversation__subject_id=subject_id,
+        user=mediator,
+        role=MemberRole.MEDIATOR,
+    ).delete()
+
+
 def _seat(conversation_id: int, user) -> Membership:
     seat = Membership.objects.filter(conversation_id=conversation_id, user_id=user.pk).first()
     if seat is None:

@@ -20,6 +20,7 @@ class Category(models.TextChoices):
     MESSAGES = "messages", _("Messages")
     CONTESTS = "contests", _("Contests and piece-rate tasks")
     SAVED_SEARCHES = "saved_searches", _("Saved searches")
+    RECOMMENDATIONS = "recommendations", _("Recommended projects")
     ACCOUNT = "account", _("Account and verification")
 
 
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, tuple[bool, str]] = {
     Category.MESSAGES: (True, EmailMode.INSTANT),
     Category.CONTESTS: (True, EmailMode.INSTANT),
     Category.SAVED_SEARCHES: (True, EmailMode.DAILY),
+    Category.RECOMMENDATIONS: (True, EmailMode.WEEKLY),
     Category.ACCOUNT: (True, EmailMode.INSTANT),
 }
 
@@ -66,6 +68,10 @@ def _contract(text, *, emails=True) -> Kind:
 
 def _contract_payment(text) -> Kind:
     return Kind(Category.PAYMENTS, text, "contracts:detail", ("contract_id",))
+
+
+def _dispute(text) -> Kind:
+    return Kind(Category.CONTRACTS, text, "disputes:detail", ("dispute_id",))
 
 
 KINDS: dict[str, Kind] = {
@@ -142,6 +148,36 @@ KINDS: dict[str, Kind] = {
     "statement.billed": _contract_payment(_("The week's hours on “%(contract_title)s” were paid")),
     "statement.payment_due": _contract_payment(
         _("Add funds to pay the hours on “%(contract_title)s”")
+    ),
+    # reviews (in the contracts category: they follow an ended contract)
+    "review.received": _contract(_("%(actor_name)s reviewed you on “%(contract_title)s”")),
+    "review.reminder": Kind(
+        Category.CONTRACTS,
+        _("Review “%(contract_title)s” soon: the review window closes in a few days"),
+        "reviews:write",
+        ("contract_id",),
+    ),
+    # disputes (the parties and the assigned mediator open the dispute's page)
+    "dispute.opened": _dispute(_("%(actor_name)s opened a dispute on “%(contract_title)s”")),
+    "dispute.offer_made": _dispute(
+        _("%(actor_name)s offered a settlement of the dispute on “%(contract_title)s”")
+    ),
+    "dispute.offer_declined": _dispute(
+        _("%(actor_name)s declined your offer in the dispute on “%(contract_title)s”")
+    ),
+    "dispute.escalated": _dispute(_("The dispute on “%(contract_title)s” went to a mediator")),
+    "dispute.assigned": _dispute(_("A mediator now handles the dispute on “%(contract_title)s”")),
+    "dispute.assigned_to_you": _dispute(_("You mediate dispute #%(dispute_id)s")),
+    "dispute.evidence_added": _dispute(
+        _("%(actor_name)s added evidence to the dispute on “%(contract_title)s”")
+    ),
+    "dispute.settled": _dispute(_("The dispute on “%(contract_title)s” is settled")),
+    "dispute.decided": _dispute(_("The mediator decided the dispute on “%(contract_title)s”")),
+    "dispute.withdrawn": _dispute(_("%(actor_name)s withdrew the dispute on “%(contract_title)s”")),
+    "dispute.decision_overdue": Kind(
+        Category.CONTRACTS,
+        _("The decision on dispute #%(dispute_id)s is overdue"),
+        "disputes:list",
     ),
     # payments
     "payment.available": Kind(
@@ -228,6 +264,13 @@ KINDS: dict[str, Kind] = {
         "projects:detail",
         ("project_id",),
         emails=False,
+    ),
+    # recommendations (jiedan.matching): a new project that fits the freelancer strongly
+    "recommendation.project": Kind(
+        Category.RECOMMENDATIONS,
+        _("A new project fits you: %(project_title)s"),
+        "projects:detail",
+        ("project_id",),
     ),
     # account and verification
     "verification.identity.approved": Kind(

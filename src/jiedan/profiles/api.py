@@ -1,6 +1,6 @@
 """Profiles API: public freelancer and client profiles; the owner's own profile."""
 
-from ninja import Router
+from ninja import Query, Router
 
 from jiedan.accounts.api_auth import OPTIONAL_AUTH
 
@@ -8,7 +8,9 @@ from . import selectors, services
 from .models import ClientProfile, FreelancerProfile
 from .schemas import (
     ClientProfileOut,
+    FreelancerPageOut,
     FreelancerProfileOut,
+    FreelancerQuery,
     OwnProfileOut,
     ProfileDetailsIn,
     SkillsIn,
@@ -90,6 +92,42 @@ def _own(user) -> dict:
             {"label": str(s.label), "done": s.done, "weight": s.weight}
             for s in completeness.next_steps
         ],
+    }
+
+
+def _card(profile: FreelancerProfile) -> dict:
+    """A search result: the public basics and the reputation snapshot joined with it."""
+    reputation = getattr(profile.user, "freelancer_reputation", None)
+    return {
+        "user_id": profile.user_id,
+        "name": profile.user.get_short_name(),
+        "headline": profile.headline,
+        "hourly_rate": profile.hourly_rate,
+        "currency": profile.currency,
+        "city": profile.city,
+        "skills": [entry.skill.name for entry in profile.profileskill_set.all()],
+        "level": reputation.level if reputation else "new",
+        "rating": reputation.rating if reputation else None,
+        "rating_count": reputation.rating_count if reputation else 0,
+        "job_success": reputation.job_success if reputation else None,
+    }
+
+
+@router.get("/freelancers", response=FreelancerPageOut, auth=OPTIONAL_AUTH)
+def freelancer_list(request, query: Query[FreelancerQuery]):
+    """Public freelancer profiles by need, minimum rating and level; best match first with a
+    text query, else best rated first."""
+    sort = selectors.FreelancerSort
+    default = sort.RELEVANCE if query.q.strip() else sort.RATING
+    filters = selectors.FreelancerFilters(
+        query=query.q, rating_min=query.rating_min, level=query.level, sort=query.sort or default
+    )
+    page = selectors.freelancer_page(filters=filters, page=query.page)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [_card(profile) for profile in page.object_list],
     }
 
 

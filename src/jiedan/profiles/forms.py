@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.i18n import lazy_interpolated
 from jiedan.core.money import Currency
+from jiedan.reputation.formulas import Level
 from jiedan.taxonomy.models import Category, Skill
 
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     SpokenLanguage,
     Visibility,
 )
+from .selectors import FreelancerFilters, FreelancerSort
 
 
 class ProfileDetailsForm(forms.Form):
@@ -170,3 +172,44 @@ class ClientProfileForm(forms.Form):
     )
     city = forms.CharField(label=_("City"), max_length=80, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class FreelancerFilterForm(forms.Form):
+    """The freelancer search's filters (GET). Invalid values are ignored, never an error page."""
+
+    q = forms.CharField(
+        label=_("What do you need?"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 企业网站, logo")}),
+    )
+    rating_min = forms.DecimalField(
+        label=_("Rating at least"),
+        min_value=0,
+        max_value=5,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1"}),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[
+            ("", _("Any level")),
+            (Level.RISING, _("Rising talent or top rated")),
+            (Level.TOP_RATED, _("Top rated")),
+        ],
+        required=False,
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=FreelancerSort.CHOICES, required=False)
+
+    def filters(self) -> FreelancerFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        query = (data.get("q") or "").strip()
+        default = FreelancerSort.RELEVANCE if query else FreelancerSort.RATING
+        return FreelancerFilters(
+            query=query,
+            rating_min=data.get("rating_min"),
+            level=data.get("level") or "",
+            sort=data.get("sort") or default,
+        )

@@ -98,3 +98,36 @@ class ClientProfileOut(Schema):
     city: str
     website: str
     member_since: datetime
+
+
+class FreelancerQuery(Schema):
+    """Find freelancers: ``q`` is a need in words, Chinese or English (words and meaning)."""
+
+    q: str = Field("", max_length=200)
+    rating_min: Decimal | None = Field(None, ge=0, le=5, description="Rated freelancers only")
+    level: str = Field("", pattern="^(|new|rising|top_rated)$", description="At least this level")
+    sort: str = Field(
+        "", pattern="^(|relevance|rating|newest)$", description="Default: best match with q"
+    )
+    page: int = Field(1, ge=1)
+
+
+class FreelancerCardOut(Schema):
+    user_id: int
+    name: str
+    headline: str
+    hourly_rate: Decimal | None
+    currency: str
+    city: str
+    skills: list[str]
+    level: str = Field(description="new, rising or top_rated (see /reputation/how-it-works/)")
+    rating: Decimal | None
+    rating_count: int
+    job_success: int | None
+
+
+class FreelancerPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[FreelancerCardOut]

@@ -1,14 +1,19 @@
 """Reads for profiles: visibility rules, the public page's data, profile completeness."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import NotFound
+from jiedan.reputation.formulas import Level, levels_at_least
+from jiedan.search.selectors import hybrid_ranked_ids
 from jiedan.verification.selectors import verified_skill_ids, verified_user_ids
 
 from .models import (
+    SEARCH_KIND,
     ClientProfile,
     FreelancerProfile,
     PortfolioFile,
@@ -47,6 +52,77 @@ def profile_badges(*, user_id: int) -> Badges:
 def public_freelancer_profiles():
     """Profiles anyone (and any search engine) may see."""
     return FreelancerProfile.objects.filter(visibility=Visibility.PUBLIC, user__is_active=True)
+
+
+FREELANCERS_PER_PAGE = 20
+
+
+class FreelancerSort:
+    RELEVANCE = "relevance"
+    RATING = "rating"
+    NEWEST = "newest"
+
+    CHOICES = [
+        (RELEVANCE, _("Best match")),
+        (RATING, _("Best rated")),
+        (NEWEST, _("Newest profiles")),
+    ]
+    REPUTATION = "user__freelancer_reputation"
+    ORDERING = {
+        RATING: (
+            F(f"{REPUTATION}__rating").desc(nulls_last=True),
+            F(f"{REPUTATION}__rating_count").desc(nulls_last=True),
+            "-pk",
+        ),
+        NEWEST: ("-created_at", "-pk"),
+    }
+
+
+@dataclass(frozen=True)
+class FreelancerFilters:
+    query: str = ""  # words of a need, Chinese or English (the search index, words and meaning)
+    rating_min: Decimal | None = None  # rated freelancers only
+    level: str = ""  # at least this reputation level
+    sort: str = FreelancerSort.RATING
+
+
+def freelancer_search(*, filters: FreelancerFilters) -> QuerySet[FreelancerProfile]:
+    """Public profiles matching the filters. With a text query the default order is best match
+    first (the search index's hybrid rank); otherwise best rated first. Each profile comes with
+    its reputation snapshot joined (``user.freelancer_reputation``) and its skills prefetched,
+    so a page costs the same few queries whatever its length."""
+    queryset = (
+        public_freelancer_profiles()
+        .select_related("user", FreelancerSort.REPUTATION)
+        .prefetch_related(
+            Prefetch(
+                "profileskill_set",
+                queryset=ProfileSkill.objects.select_related("skill").order_by("position", "id"),
+            )
+        )
+    )
+    ranked: list[int] = []
+    if filters.query.strip():
+        ranked = hybrid_ranked_ids(kind=SEARCH_KIND, query=filters.query)
+        queryset = queryset.filter(user_id__in=ranked)
+    if filters.rating_min is not None:
+        queryset = queryset.filter(user__freelancer_reputation__rating__gte=filters.rating_min)
+    if filters.level and filters.level != Level.NEW:
+        queryset = queryset.filter(
+            user__freelancer_reputation__level__in=levels_at_least(filters.level)
+        )
+    if ranked and filters.sort in ("", FreelancerSort.RELEVANCE):
+        position = Case(*[When(user_id=pk, then=index) for index, pk in enumerate(ranked)])
+        return queryset.order_by(position, "-pk")
+    ordering = FreelancerSort.ORDERING.get(filters.sort, FreelancerSort.ORDERING["rating"])
+    return queryset.order_by(*ordering)
+
+
+def freelancer_page(
+    *, filters: FreelancerFilters, page: int | str | None, per_page: int = FREELANCERS_PER_PAGE
+) -> Page:
+    """One page of ``freelancer_search``; an out-of-range page number gives the last page."""
+    return Paginator(freelancer_search(filters=filters), per_page).get_page(page)
 
 
 def _profile_queryset():

@@ -5,6 +5,7 @@ from . import views
 app_name = "profiles"
 
 urlpatterns = [
+    path("freelancers/", views.freelancer_browse, name="freelancer_browse"),
     path("freelancers/<int:user_id>/", views.freelancer_detail, name="freelancer_detail"),
     path("clients/<int:user_id>/", views.client_detail, name="client_detail"),
     path("profile/edit/", views.edit, name="edit"),

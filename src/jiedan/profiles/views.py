@@ -20,6 +20,7 @@ from .forms import (
     CertificationForm,
     ClientProfileForm,
     ContactsForm,
+    FreelancerFilterForm,
     PortfolioFileForm,
     PortfolioItemForm,
     ProfileDetailsForm,
@@ -29,6 +30,13 @@ from .forms import (
 
 def _not_found(error: NotFound):
     return Http404(error.message)
+
+
+def freelancer_browse(request):
+    """Find freelancers: public profiles by need, rating and level, best rated first."""
+    form = FreelancerFilterForm(request.GET)
+    page = selectors.freelancer_page(filters=form.filters(), page=request.GET.get("page"))
+    return render(request, "profiles/browse.html", {"form": form, "page": page})
 
 
 def freelancer_detail(request, user_id: int):

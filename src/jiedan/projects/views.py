@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiedan.core.errors import DomainError, NotFound
+from jiedan.matching.assistants.handoff import brief_handoff_initial
 from jiedan.proposals.selectors import inbox_counts, proposal_counts_by_project, propose_state
 from jiedan.savedsearches.forms import SavedSearchForm
 
@@ -77,6 +78,8 @@ def edit(request, project_id: int | None = None):
     if project_id is not None:
         project = _or_404(selectors.project_of_client, client=request.user, project_id=project_id)
     form = ProjectForm.for_project(request.POST or None, project=project)
+    if project is None and not form.is_bound:
+        form.initial = brief_handoff_initial(request)  # "Use this brief" (matching assistants)
     if request.method == "POST" and form.is_valid():
         try:
             if project is None:

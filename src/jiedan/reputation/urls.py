@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reputation"
 
-urlpatterns = []
+urlpatterns = [
+    path("how-it-works/", views.how_it_works, name="how_it_works"),
+]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RATING_MIN, RATING_MAX = 1, 5
 PRIVATE_RATING_MAX = 10
@@ -53,8 +54,10 @@ class Review(models.Model):
     professionalism = _stars(_("professionalism"))
     clarity = _stars(_("clarity of requirements"))
     responsiveness = _stars(_("responsiveness"))
-    payment = _stars(_("payment"))
-    text = models.TextField(_("review"), blank=True, max_length=TEXT_MAX_LENGTH)
+    payment = _stars(pgettext_lazy("rating of a client", "payment"))
+    text = models.TextField(
+        pgettext_lazy("written about a party", "review"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
     private_rating = models.PositiveSmallIntegerField(
         _("would work together again (0–10, private)"), null=True, blank=True
     )
@@ -77,8 +80,8 @@ class Review(models.Model):
     )
 
     class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
+        verbose_name = pgettext_lazy("written about a party", "review")
+        verbose_name_plural = pgettext_lazy("written about a party", "reviews")
         ordering = ["-revealed_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "author"], name="review_once_per_party"),
@@ -147,3 +150,22 @@ class ReviewReport(models.Model):
 
     def __str__(self):
         return f"report {self.pk} on review {self.review_id}"
+
+
+class ReviewReminder(models.Model):
+    """A party who had not reviewed was reminded, once, that the review window closes soon
+    (the reminder job records it here so a re-run or a second worker sends nothing twice)."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("reminded"))
+
+    class Meta:
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "party"], name="review_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"reminded {self.party_id} of #{self.contract_id}"

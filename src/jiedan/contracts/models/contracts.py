@@ -58,6 +58,10 @@ AGREED_CANCELLATION_REASON = "cancelled_by_agreement"
 CONTRACT_ENDED_REASON = "contract_ended"
 CHANGE_ACCEPTED_REASON = "change_accepted"
 CONTEST_AWARDED_REASON = "contest_awarded"
+DISPUTE_OPENED_REASON = "dispute_opened"
+DISPUTE_WITHDRAWN_REASON = "dispute_withdrawn"
+DISPUTE_SETTLED_REASON = "dispute_settled"
+DISPUTE_DECIDED_REASON = "dispute_decided"
 SYSTEM_REASONS = {
     ACCEPTED_REASON: _("both parties accepted the terms"),
     DELIVERED_REASON: _("work delivered"),
@@ -67,6 +71,10 @@ SYSTEM_REASONS = {
     CONTRACT_ENDED_REASON: _("the contract ended"),
     CHANGE_ACCEPTED_REASON: _("removed by an accepted change request"),
     CONTEST_AWARDED_REASON: _("the contest prize was paid"),
+    DISPUTE_OPENED_REASON: _("a dispute was opened"),
+    DISPUTE_WITHDRAWN_REASON: _("the dispute was withdrawn"),
+    DISPUTE_SETTLED_REASON: _("the dispute was settled by the parties"),
+    DISPUTE_DECIDED_REASON: _("the dispute was decided by a mediator"),
 }
 
 
@@ -263,7 +271,16 @@ MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
             MilestoneStatus.DISPUTED,
         }
     ),
-    MilestoneStatus.DISPUTED: frozenset({MilestoneStatus.RELEASED, MilestoneStatus.REFUNDED}),
+    # A dispute ends paid or refunded, or withdrawn: back to where the milestone was.
+    MilestoneStatus.DISPUTED: frozenset(
+        {
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.REFUNDED,
+            MilestoneStatus.FUNDED,
+            MilestoneStatus.SUBMITTED,
+            MilestoneStatus.CHANGES_REQUESTED,
+        }
+    ),
     MilestoneStatus.RELEASED: frozenset(),
     MilestoneStatus.REFUNDED: frozenset(),
     MilestoneStatus.CANCELLED: frozenset(),

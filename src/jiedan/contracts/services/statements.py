@@ -13,7 +13,8 @@ Rules:
   not billed meanwhile. The freelancer may reduce or delete its entries (the amount is
   recomputed, never more) and answers with a message: back in review, billed at the later of
   the original review end and ``ANSWER_REVIEW`` after the answer. Further disagreement is for
-  a dispute (a later feature), not for another query.
+  a dispute (``jiedan.disputes``), not for another query; a week in dispute is not billed by
+  the job, the dispute bills it.
 - Approve: the client approves a statement in review or queried at any time: billed now.
 - Billing: inside one savepoint the amount is held from the client's wallet in the escrow
   ``statement:<id>`` and released to the freelancer (commission and hold period as for
@@ -45,13 +46,32 @@ from .hourly import platform_today, statement_amount, stop_timer, week_ends_at, 
 ANSWER_REVIEW = timedelta(days=2)
 STATEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     StatementStatus.REVIEW: frozenset(
-        {StatementStatus.QUERIED, StatementStatus.BILLED, StatementStatus.PAYMENT_DUE}
+        {
+            StatementStatus.QUERIED,
+            StatementStatus.BILLED,
+            StatementStatus.PAYMENT_DUE,
+            StatementStatus.DISPUTED,
+        }
     ),
     StatementStatus.QUERIED: frozenset(
-        {StatementStatus.REVIEW, StatementStatus.BILLED, StatementStatus.PAYMENT_DUE}
+        {
+            StatementStatus.REVIEW,
+            StatementStatus.BILLED,
+            StatementStatus.PAYMENT_DUE,
+            StatementStatus.DISPUTED,
+        }
     ),
-    StatementStatus.PAYMENT_DUE: frozenset({StatementStatus.BILLED}),
+    StatementStatus.PAYMENT_DUE: frozenset({StatementStatus.BILLED, StatementStatus.DISPUTED}),
     StatementStatus.BILLED: frozenset(),
+    # A dispute (``jiedan.disputes``) ends billed, or withdrawn: back to where the week was.
+    StatementStatus.DISPUTED: frozenset(
+        {
+            StatementStatus.BILLED,
+            StatementStatus.REVIEW,
+            StatementStatus.QUERIED,
+            StatementStatus.PAYMENT_DUE,
+        }
+    ),
 }
 
 
@@ -77,6 +97,13 @@ def _move(statement: WeeklyStatement, to: str) -> None:
         raise Conflict(_("This statement cannot change like this."), code="statement_state")
     statement.status = to
     statement.save()
+
+
+def statement_transition(*, statement: WeeklyStatement, to: str) -> WeeklyStatement:
+    """Move a statement along ``STATEMENT_TRANSITIONS`` (for the disputes app, which locks the
+    contract and the statement first); an illegal move is a ``Conflict``."""
+    _move(statement, to)
+    return statement
 
 
 def _message(message: str) -> str:

@@ -16,8 +16,8 @@ from django.utils.module_loading import import_string
 from jiedan.search.models import SearchDocument
 from jiedan.search.tokens import text_tokens
 
-from .encoders import text_encoder
-from .models import Embedding, vector_to_bytes, version_bump
+from ..encoders import text_encoder
+from ..models import Embedding, vector_to_bytes, version_bump
 
 REFRESH_TASK = "jiedan.matching.tasks.embed_text"
 
