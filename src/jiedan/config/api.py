@@ -27,11 +27,13 @@ from jiedan.payments.api import router as payments_router
 from jiedan.piecework.api import router as piecework_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
+from jiedan.privacy.api import router as privacy_router
 from jiedan.proposals.api import router as proposals_router
 from jiedan.reputation.api import router as reputation_router
 from jiedan.reviews.api import router as reviews_router
 from jiedan.savedsearches.api import router as savedsearches_router
 from jiedan.taxonomy.api import router as taxonomy_router
+from jiedan.trust.api import router as trust_router
 from jiedan.verification.api import router as verification_router
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ api.add_router("/disputes", disputes_router)
 api.add_router("/reputation", reputation_router)
 api.add_router("/assist", assist_router)
 api.add_router("/recommendations", recommendations_router)
+api.add_router("/trust", trust_router)
+api.add_router("/privacy", privacy_router)
 
 
 def error_response(request, status: int, code: str, message, **extra):

@@ -44,5 +44,7 @@ urlpatterns += i18n_patterns(
     path("verification/", include("jiedan.verification.urls")),
     path("notifications/", include("jiedan.notifications.urls")),
     path("assist/", include("jiedan.matching.urls")),
+    path("trust/", include("jiedan.trust.urls")),
+    path("privacy/", include("jiedan.privacy.urls")),
     path("", include("jiedan.web.urls")),
 )
