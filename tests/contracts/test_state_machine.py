@@ -1038,6 +1038,31 @@ def test_a_proposal_is_stale_once_the_escrow_changed_even_to_the_same_total():
     assert contract.milestones.get(position=2).status == MilestoneStatus.FUNDED
 
 
+def test_a_proposal_is_stale_once_another_milestone_was_funded_and_paid_meanwhile():
+    # given the first of two milestones funded and the freelancer's proposal to keep part of it
+    contract = active_contract(plan=(("Design", "300.00"), ("Build", "300.00")))
+    funded_milestone(contract, position=1)
+    proposal = services.cancellation_propose(
+        actor=contract.freelancer,
+        contract_id=contract.pk,
+        freelancer_share=Decimal("100.00"),
+        reason="Part of the design is done.",
+    )
+    # and then the second is funded and paid: the same milestone and total are held again
+    second = funded_milestone(contract, position=2)
+    services.milestone_submit(
+        freelancer=contract.freelancer, milestone_id=second.pk, message="Build ready."
+    )
+    services.milestone_approve(client=contract.client, milestone_id=second.pk)
+    before = balances()
+    # when the client accepts the old proposal
+    with pytest.raises(Conflict) as caught:
+        services.cancellation_accept(actor=contract.client, cancellation_id=proposal.pk)
+    # then it is stale and nothing moved
+    assert caught.value.code == "cancellation_stale"
+    assert balances() == before
+
+
 def test_an_agreed_split_into_odd_cents_is_stored():
     # given a milestone of 0.30 in escrow and the freelancer's proposal to keep 0.10 of it
     contract = active_contract(plan=(("Icon", "0.30"),))

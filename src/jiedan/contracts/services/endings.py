@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jiedan.core.money import money_display, money_quantize
 from jiedan.escrow.services import escrow_refund
+from jiedan.ledger.models import Journal
 
 from .. import locks
 from ..models import (
@@ -55,6 +56,13 @@ def _held(contract: Contract) -> list[Milestone]:
 
 def _held_total(milestones: list[Milestone]) -> Decimal:
     return sum((milestone.amount for milestone in milestones), Decimal("0"))
+
+
+def _escrow_moved_since(contract: Contract, moment) -> bool:
+    """Money went into or out of any of the contract's milestone escrows after ``moment``
+    (funded, paid, refunded or disputed), even if the total held is the same again."""
+    references = [m.escrow_reference for m in contract.milestones.only("pk")]
+    return Journal.objects.filter(reference__in=references, created_at__gt=moment).exists()
 
 
 def _require_open(contract: Contract) -> None:
@@ -178,7 +186,11 @@ def cancellation_accept(*, actor, cancellation_id: int, now=None) -> Contract:
     _require_open(contract)
     held = _held(contract)
     held_now = sorted(milestone.pk for milestone in held)
-    if _held_total(held) != cancellation.held_total or held_now != cancellation.held_milestones:
+    if (
+        _held_total(held) != cancellation.held_total
+        or held_now != cancellation.held_milestones
+        or _escrow_moved_since(contract, cancellation.created_at)
+    ):
         raise Conflict(
             _("The escrow changed since this was proposed. Propose again."),
             code="cancellation_stale",
