@@ -60,6 +60,7 @@ EXPECTED_PERMISSIONS = {
         "disputes.view_disputeoffer": False,
         "disputes.view_disputeevidence": False,
         "disputes.change_dispute": False,
+        "audit.view_auditentry": False,
     },
     "finance": {
         "accounts.view_user": True,
@@ -70,6 +71,8 @@ EXPECTED_PERMISSIONS = {
         "messaging.view_safetyflag": False,
         "messaging.view_message": False,
         "reviews.view_reviewreport": False,
+        "trust.view_queueitem": False,
+        "trust.change_enforcement": False,
     },
     "moderator": {
         "accounts.view_user": True,
@@ -86,6 +89,9 @@ EXPECTED_PERMISSIONS = {
         "reviews.change_reviewreport": True,
         "reviews.view_review": True,
         "reviews.delete_review": False,
+        "trust.view_queueitem": True,
+        "trust.view_enforcement": True,
+        "trust.change_enforcement": False,
     },
     "mediator": {
         "disputes.view_dispute": False,
@@ -103,6 +109,9 @@ EXPECTED_PERMISSIONS = {
         "auth.add_group": False,
         "socialaccount.add_socialapp": True,
         "accounts.change_personalaccesstoken": True,
+        "audit.view_auditentry": True,
+        "audit.change_auditentry": False,
+        "audit.delete_auditentry": False,
     },
 }
 

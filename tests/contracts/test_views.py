@@ -665,7 +665,7 @@ def test_the_contract_page_renders_for_both_parties_in_bounded_queries(
     top_up(contract.client, "50.00")
     for person in (contract.client, contract.freelancer):
         web = signed_in(person)
-        with django_assert_max_num_queries(14):  # 12 + the bell's unread count + disputes
+        with django_assert_max_num_queries(15):  # 12 + bell + disputes + shared contacts
             response = web.get(url("detail", contract.pk, lang=lang))
         assert response.status_code == 200
         html = response.content.decode()

@@ -240,8 +240,9 @@ def test_the_feed_and_the_owners_project_page_show_reasons(
     owner.force_login(project.client)
     with translation.override("zh-hans"):
         page = owner.get(reverse("projects:detail", args=[project.pk])).content.decode()
+        invite = reverse("recommendations:invite", args=[project.pk, freelancer.pk])
     assert f'data-freelancer="{freelancer.pk}"' in page
-    assert reverse("recommendations:invite", args=[project.pk, freelancer.pk]) in page
+    assert invite in page
 
 
 def test_the_api_lists_both_ways_and_takes_answers(web_skills, django_capture_on_commit_callbacks):

@@ -23,7 +23,9 @@ def test_moderators_review_and_close_flagged_messages(conversation, staff_factor
     web = staff_client(staff_factory("moderator"))
     listing = web.get("/admin/messaging/safetyflag/")
     assert listing.status_code == 200 and "shares a WeChat id" in listing.content.decode()
-    page = web.get(f"/admin/messaging/safetyflag/{flag.pk}/change/")
+    page = web.get(
+        f"/admin/messaging/safetyflag/{flag.pk}/change/", {"access_reason": "open flag review"}
+    )
     assert "微信 zhang_san88" in page.content.decode()
     web.post(
         "/admin/messaging/safetyflag/",

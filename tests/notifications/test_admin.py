@@ -22,7 +22,10 @@ def test_support_sees_metadata_without_the_text(
     listed = client.get(reverse("admin:notifications_notification_changelist"))
     assert listed.status_code == 200
     assert "contract.ended" in listed.content.decode()
-    detail = client.get(reverse("admin:notifications_notification_change", args=[notification.pk]))
+    detail = client.get(
+        reverse("admin:notifications_notification_change", args=[notification.pk]),
+        {"access_reason": "ticket: never told"},
+    )
     assert detail.status_code == 200
     assert "Secret shop" not in detail.content.decode()
 

@@ -212,9 +212,9 @@ def test_the_owner_hears_live_when_the_top_up_succeeds(
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         deliver(operation)
-    # the live event, the notification (and its own live push) and its e-mail all wait for
-    # the commit
-    assert len(callbacks) == 4
+    # the live event, the notification (and its own live push), its e-mail and the risk
+    # rules all wait for the commit
+    assert len(callbacks) == 5
     assert Notification.objects.get(recipient=user).kind == "wallet.top_up.succeeded"
     assert len(mail.outbox) == 1
     assert WebhookEvent.objects.get().outcome == "applied"

@@ -62,8 +62,8 @@ def test_a_request_holds_the_money_and_queues_the_payout(
     ]
     summary = wallet_summary(owner=funded, currency="CNY")
     assert (summary.available, summary.withdrawing) == (Decimal("400.00"), Decimal("100.00"))
-    # and the payout is sent to the provider only after the commit
-    assert len(callbacks) == 1
+    # and the payout is sent to the provider (and the risk rules run) only after the commit
+    assert len(callbacks) == 2
     assert SandboxOperation.objects.filter(kind=Kind.PAYOUT).count() == 0
 
 

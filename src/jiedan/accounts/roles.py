@@ -49,6 +49,7 @@ CAPABILITIES: dict[str, Capability] = {
             "accounts.view_user",
             "account.view_emailaddress",
             "usersessions.view_usersession",
+            "trust.view_devicefingerprint",
             "profiles.view_freelancerprofile",
             "profiles.view_clientprofile",
             "profiles.view_portfolioitem",
@@ -72,6 +73,7 @@ CAPABILITIES: dict[str, Capability] = {
             "axes.view_accessfailurelog",
             "accounts.view_personalaccesstoken",
             "accounts.change_personalaccesstoken",
+            "security.view_knowndevice",
         ),
         _cap(
             "roles.manage",
@@ -147,6 +149,12 @@ CAPABILITIES: dict[str, Capability] = {
             "reviews.change_review",
             "reviews.view_reviewreport",
             "reviews.change_reviewreport",
+            "trust.view_queueitem",
+            "trust.view_queueevent",
+            "trust.view_projectreport",
+            "trust.view_riskhit",
+            "trust.view_enforcement",
+            "trust.view_appeal",
         ),
         _cap(
             "contracts.view",
@@ -180,7 +188,11 @@ CAPABILITIES: dict[str, Capability] = {
             "or evidence).",
             "disputes.view_dispute",
         ),
-        _cap("audit.view", "Read the staff access log and enforcement history."),
+        _cap(
+            "audit.view",
+            "Read the staff access log and enforcement history, and verify its hash chain.",
+            "audit.view_auditentry",
+        ),
         _cap(
             "taxonomy.manage",
             "Edit categories, skills and aliases.",

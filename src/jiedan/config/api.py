@@ -25,9 +25,9 @@ from jiedan.messaging.api import router as messaging_router
 from jiedan.notifications.api import router as notifications_router
 from jiedan.payments.api import router as payments_router
 from jiedan.piecework.api import router as piecework_router
+from jiedan.privacy.api import router as privacy_router
 from jiedan.profiles.api import router as profiles_router
 from jiedan.projects.api import router as projects_router
-from jiedan.privacy.api import router as privacy_router
 from jiedan.proposals.api import router as proposals_router
 from jiedan.reputation.api import router as reputation_router
 from jiedan.reviews.api import router as reviews_router

@@ -3,6 +3,7 @@ evidence; they change only through the services."""
 
 from django.contrib import admin
 
+from jiedan.audit.admin_access import AccessLoggedAdmin
 from jiedan.core.admin import ReadOnlyMixin
 
 from .models import (
@@ -80,7 +81,8 @@ class DeliveryFileInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DeliveryAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "author"
     list_display = ("pk", "milestone", "number", "author", "digest", "created_at")
     list_select_related = ("milestone", "author")
     inlines = [DeliveryFileInline]

@@ -170,6 +170,7 @@ def _full(request, dispute_id: int) -> dict:
     """The dispute as its viewer sees it now (read again after a write)."""
     page = selectors.dispute_page(user=request.user, dispute_id=dispute_id)
     dispute = page.dispute
+    services.dispute_case_file_read_record(user=request.user, dispute=dispute, what="page")
     fields = (
         "opener_side",
         "reason",
@@ -336,19 +337,24 @@ def evidence_add(request, dispute_id: int):
 @router.get("/evidence/{evidence_id}", url_name="disputes_evidence_file")
 def evidence_file(request, evidence_id: int):
     """An evidence file, for the parties and the assigned mediator only."""
-    return evidence_file_response(
-        selectors.evidence_for_viewer(user=request.user, evidence_id=evidence_id)
+    evidence = selectors.evidence_for_viewer(user=request.user, evidence_id=evidence_id)
+    services.dispute_case_file_read_record(
+        user=request.user, dispute=evidence.dispute, what="evidence", subject=evidence
     )
+    return evidence_file_response(evidence)
 
 
 @router.get("/{dispute_id}/files/{file_id}", url_name="disputes_delivery_file")
 def delivery_file(request, dispute_id: int, file_id: int):
     """A file delivered on the disputed milestone, for the assigned mediator."""
-    return delivery_file_response(
-        selectors.delivery_file_for_mediator(
-            user=request.user, dispute_id=dispute_id, file_id=file_id
-        )
+    found = selectors.delivery_file_for_mediator(
+        user=request.user, dispute_id=dispute_id, file_id=file_id
     )
+    dispute, _role = selectors.dispute_for_viewer(user=request.user, dispute_id=dispute_id)
+    services.dispute_case_file_read_record(
+        user=request.user, dispute=dispute, what="delivery_file", subject=found
+    )
+    return delivery_file_response(found)
 
 
 @router.post("/{dispute_id}/decide", response=DisputeOut)

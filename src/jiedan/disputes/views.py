@@ -212,6 +212,7 @@ def _detail_page(request, dispute_id: int, *, bound: dict | None = None):
     user, now = request.user, timezone.now()
     page = _or_404(selectors.dispute_page, user=user, dispute_id=dispute_id)
     dispute = page.dispute
+    services.dispute_case_file_read_record(user=user, dispute=dispute, what="page")
     _offers(page, user, bound)
     opener_is_client = dispute.opener_side == Side.CLIENT
     asked = services.asked_split(dispute)
@@ -378,19 +379,24 @@ def decide(request, dispute_id: int):
 
 @login_required
 def evidence_file(request, evidence_id: int):
-    return evidence_file_response(
-        _or_404(selectors.evidence_for_viewer, user=request.user, evidence_id=evidence_id)
+    evidence = _or_404(selectors.evidence_for_viewer, user=request.user, evidence_id=evidence_id)
+    services.dispute_case_file_read_record(
+        user=request.user, dispute=evidence.dispute, what="evidence", subject=evidence
     )
+    return evidence_file_response(evidence)
 
 
 @login_required
 def delivery_file(request, dispute_id: int, file_id: int):
     """A file delivered on the disputed milestone, for the assigned mediator."""
-    return delivery_file_response(
-        _or_404(
-            selectors.delivery_file_for_mediator,
-            user=request.user,
-            dispute_id=dispute_id,
-            file_id=file_id,
-        )
+    found = _or_404(
+        selectors.delivery_file_for_mediator,
+        user=request.user,
+        dispute_id=dispute_id,
+        file_id=file_id,
     )
+    dispute, _role = selectors.dispute_for_viewer(user=request.user, dispute_id=dispute_id)
+    services.dispute_case_file_read_record(
+        user=request.user, dispute=dispute, what="delivery_file", subject=found
+    )
+    return delivery_file_response(found)

@@ -3,6 +3,7 @@ changes or deletes accounts, journals or entries here; corrections are reversal 
 
 from django.contrib import admin
 
+from jiedan.audit.admin_access import AccessLoggedAdmin
 from jiedan.core.admin import ReadOnlyMixin
 
 from .models import Account, Entry, Journal, PendingFunds
@@ -16,7 +17,8 @@ class EntryInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AccountAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "owner"
     list_display = ("pk", "purpose", "owner", "reference", "currency", "balance", "updated_at")
     list_filter = ("purpose", "currency")
     search_fields = ("owner__email", "reference")
@@ -24,7 +26,7 @@ class AccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Journal)
-class JournalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class JournalAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("pk", "kind", "reference", "memo", "actor", "created_at")
     list_filter = ("kind",)
     search_fields = ("idempotency_key", "reference", "memo")
@@ -33,7 +35,8 @@ class JournalAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(PendingFunds)
-class PendingFundsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PendingFundsAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "owner"
     list_display = ("pk", "owner", "amount", "currency", "available_at", "settled_journal")
     list_filter = ("currency",)
     search_fields = ("owner__email",)

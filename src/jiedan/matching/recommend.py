@@ -94,11 +94,13 @@ def _days_since(moment: datetime | None, now: datetime) -> int | None:
 
 
 def listed_freelancers():
-    """Profiles that may be recommended: not hidden, account active, taking work."""
+    """Profiles that may be recommended: not hidden, account active, taking work, and not
+    switched off for recommendations on the person's privacy page."""
     return (
         FreelancerProfile.objects.filter(user__is_active=True)
         .exclude(visibility=ProfileVisibility.HIDDEN)
         .exclude(availability=Availability.UNAVAILABLE)
+        .exclude(user__privacy_settings__allow_recommendations=False)
     )
 
 

@@ -9,13 +9,16 @@ it, such as a dispute, and is granted to no role).
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.audit.admin_access import AccessLoggedAdmin
+
 from . import services
 from .models import SafetyFlag
 from .safety import reason_labels
 
 
 @admin.register(SafetyFlag)
-class SafetyFlagAdmin(admin.ModelAdmin):
+class SafetyFlagAdmin(AccessLoggedAdmin, admin.ModelAdmin):
+    access_subject_user = "subject_user"
     list_display = ["id", "created_at", "source", "reason_list", "subject_user", "status"]
     list_filter = ["status", "source"]
     list_select_related = ["subject_user", "message"]

@@ -28,6 +28,7 @@ from jiedan.core.ratelimit import ratelimit_hit
 from jiedan.notifications.kinds import MESSAGE_RECEIVED
 from jiedan.notifications.realtime import user_events_push
 from jiedan.notifications.services import notification_send, notifications_mark_read_about
+from jiedan.trust.hooks import feature_ensure, risk_event
 
 from . import locks, safety, selectors
 from .attachments import attachment_store, attachments_check
@@ -254,6 +255,7 @@ def message_send(
     """Store a member's message (text, files or both), flag it when the safety rules say so,
     then push it. Images go as ``shared_as`` (watermarked or smaller) only while the sender
     has no paid contract with the other party; after that, always as the original."""
+    feature_ensure(sender, "send_messages")
     files = attachments_check(attachments)
     body = _clean_body(body, has_files=bool(files))
     _count_send(sender.pk, with_files=bool(files))
@@ -282,6 +284,7 @@ def message_send(
         SafetyFlag.objects.create(
             source=FlagSource.DETECTED, message=message, subject_user=sender, reasons=reasons
         )
+        risk_event("message.flagged", sender, {"message_id": message.pk})
     conversation.last_message_at = message.created_at
     conversation.save(update_fields=["last_message_at"])
     _read_by_replying(mine, message)

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
+from jiedan.audit.admin_access import AccessLoggedAdmin
+
 from .models import Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AccessLoggedAdmin, admin.ModelAdmin):
     """Support sees what kind of thing a person was told and when (read-only, without the
-    text), to answer "I never heard about it"."""
+    text), to answer "I never heard about it". Opening one asks why and is logged."""
+
+    access_subject_user = "recipient"
 
     list_display = ("id", "recipient", "kind", "created_at", "read_at", "emailed_at")
     list_filter = ("category", "email_mode")

@@ -281,6 +281,20 @@ KINDS: dict[str, Kind] = {
         _("Your identity could not be verified: %(reason)s"),
         "verification:identity",
     ),
+    "trust.enforcement.applied": Kind(
+        Category.ACCOUNT,
+        _("An action was taken on your account: see why and how to appeal"),
+        "trust:account",
+    ),
+    "trust.enforcement.lifted": Kind(
+        Category.ACCOUNT, _("An action on your account was lifted"), "trust:account"
+    ),
+    "trust.appeal.decided": Kind(
+        Category.ACCOUNT, _("A moderator answered your appeal"), "trust:account"
+    ),
+    "privacy.export.ready": Kind(
+        Category.ACCOUNT, _("Your data export is ready to download"), "privacy:export"
+    ),
 }
 
 

@@ -4,6 +4,7 @@ Payout methods show only their masked account: the encrypted details are never l
 
 from django.contrib import admin
 
+from jiedan.audit.admin_access import AccessLoggedAdmin
 from jiedan.core.admin import ReadOnlyMixin
 
 from .models import (
@@ -35,7 +36,8 @@ class RefundInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(TopUp)
-class TopUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TopUpAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "user"
     list_display = ["pk", "user", "amount", "charged", "currency", "status", "created_at"]
     list_filter = ["status", "gateway", "currency"]
     list_select_related = ["user"]
@@ -46,7 +48,8 @@ class TopUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RefundAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "user"
     list_display = ["pk", "user", "top_up", "amount", "currency", "status", "created_at"]
     list_filter = ["status", "gateway", "currency"]
     list_select_related = ["user", "top_up"]
@@ -56,7 +59,8 @@ class RefundAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WithdrawalAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "user"
     list_display = [
         "pk",
         "user",
@@ -77,7 +81,8 @@ class WithdrawalAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(PayoutMethod)
-class PayoutMethodAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PayoutMethodAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    access_subject_user = "user"
     list_display = ["pk", "user", "kind", "masked", "created_at", "removed_at"]
     list_filter = ["kind"]
     list_select_related = ["user"]

@@ -31,6 +31,7 @@ from jiedan.core.uploads import upload_check
 from jiedan.proposals.quota import quota_refund_on_project_end
 from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
+from jiedan.trust.hooks import feature_ensure, risk_event
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -295,6 +296,7 @@ def project_publish(*, client, project_id: int, now: datetime | None = None) -> 
     if project.status != Status.DRAFT:
         raise Conflict(_("Only a draft can be published."), code="project_not_draft")
     _ensure_complete(project)
+    feature_ensure(client, "post_projects")
     now = now or timezone.now()
     project.published_at = now
     project.expires_at = now + PUBLISH_PERIOD
@@ -304,6 +306,7 @@ def project_publish(*, client, project_id: int, now: datetime | None = None) -> 
     transaction.on_commit(
         lambda: project_published.send(sender=Project, project_id=project_id), robust=True
     )
+    risk_event("project.published", client, {"project_id": project_id})
     return project
 
 
@@ -311,6 +314,7 @@ def project_publish(*, client, project_id: int, now: datetime | None = None) -> 
 def project_cancel(*, client, project_id: int, reason: str = "") -> Project:
     """Withdraw a project that has not been awarded (a draft, open or in review)."""
     project = _own_project(client, project_id)
+    risk_event("project.cancelled", client, {"project_id": project.pk})
     return project_transition(
         project=project, to=Status.CANCELLED, actor=client, reason=reason.strip()
     )
@@ -320,6 +324,7 @@ def project_cancel(*, client, project_id: int, reason: str = "") -> Project:
 def project_close(*, client, project_id: int, reason: str = "") -> Project:
     """Stop taking proposals (open or in review), or finish an awarded project."""
     project = _own_project(client, project_id)
+    risk_event("project.closed", client, {"project_id": project.pk})
     return project_transition(
         project=project, to=Status.CLOSED, actor=client, reason=reason.strip()
     )

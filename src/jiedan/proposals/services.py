@@ -36,6 +36,7 @@ from jiedan.notifications.services import notification_send
 from jiedan.projects.models import Project, Visibility
 from jiedan.projects.models import Status as ProjectStatus
 from jiedan.projects.services import project_transition
+from jiedan.trust.hooks import feature_ensure, risk_event
 
 from .models import (
     ACTIVE_STATUSES,
@@ -336,6 +337,7 @@ def proposal_submit(
     """Send a proposal on an open project. Charged to the monthly quota unless invited."""
     now = now or timezone.now()
     freelancer = _lock_user(freelancer)
+    feature_ensure(freelancer, "send_proposals")
     project, invitation = _project_for_proposal(freelancer, project_id)
     if project.client_id == freelancer.pk:
         raise Conflict(_("You cannot propose on your own project."), code="own_project")
@@ -391,6 +393,7 @@ def proposal_submit(
         data={"project_id": project.pk, "proposal_id": proposal.pk, "project_title": project.title},
         actor=freelancer,
     )
+    risk_event("proposal.submitted", freelancer, {"proposal_id": proposal.pk})
     return proposal
 
 

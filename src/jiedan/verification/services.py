@@ -6,7 +6,8 @@ Identity rules:
 - only staff holding ``verification.review`` decide, never on their own submission; a
   rejection needs a reason, which the person sees;
 - the document image and the full number are shown only to staff holding ``identity.view``,
-  and only after they give a reason, which is recorded (``DocumentAccess``).
+  and only after they give a reason, which is recorded: in the tamper-evident audit trail
+  (``audit_access``) and as the short-lived ticket the document view checks (``DocumentAccess``).
 
 Skill-test rules:
 - starting draws ``questions_per_attempt`` active questions at random and stores them on the
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedan.accounts import roles
 from jiedan.accounts.models import User
+from jiedan.audit.services import audit_access
 from jiedan.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from jiedan.core.images import image_check
 from jiedan.notifications.services import notification_send
@@ -249,6 +251,13 @@ def identity_document_access_grant(
     submission = IdentitySubmission.objects.filter(pk=submission_id).first()
     if submission is None:
         raise NotFound(_("No such submission."), code="submission_not_found")
+    audit_access(
+        staff=actor,
+        action=DOCUMENT_VIEWED_EVENT,
+        reason=reason,
+        subject=submission,
+        subject_user=submission.user,
+    )
     return DocumentAccess.objects.create(
         submission=submission, staff=actor, event=DOCUMENT_VIEWED_EVENT, reason=reason
     )

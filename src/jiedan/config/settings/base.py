@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jiedan.reputation",
     "jiedan.matching",
     "jiedan.audit",
+    "jiedan.security",
     "jiedan.trust",
     "jiedan.privacy",
     "jiedan.savedsearches",
@@ -88,9 +89,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiedan.security.middleware.StaffMFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jiedan.trust.middleware.SuspensionMiddleware",
 ]
 
 ROOT_URLCONF = "jiedan.config.urls"
@@ -242,6 +245,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.notifications.tasks.email_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    "expire-data-exports": {
+        "task": "jiedan.privacy.tasks.expire_data_exports",
+        "schedule": timedelta(hours=6),
+    },
+    "trust-queue-sync": {
+        "task": "jiedan.trust.tasks.queue_sync_task",
+        "schedule": timedelta(minutes=1),
+    },
     "recompute-reputations": {
         "task": "jiedan.reputation.tasks.recompute_reputations",
         "schedule": crontab(hour=19, minute=30),  # 03:30 in China
@@ -278,6 +289,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {  # passwords common in China that the list above lacks (jiedan/security/data)
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {
+            "password_list_path": SRC_DIR / "security" / "data" / "common-passwords-zh.txt"
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -300,6 +317,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff (superusers included) must turn on two-factor authentication before any back-office
+# page (jiedan.security.middleware).
+JIEDAN_STAFF_MFA_REQUIRED = env.bool("JIEDAN_STAFF_MFA_REQUIRED", default=True)
 MFA_TOTP_ISSUER = "Jiedan 接单"
 # Sessions are recorded at sign-in; tracking every request would write on every page view.
 USERSESSIONS_TRACK_ACTIVITY = False
@@ -450,6 +470,14 @@ JIEDAN_TOP_UP_EXPIRY_MINUTES = env.int("JIEDAN_TOP_UP_EXPIRY_MINUTES", default=1
 # no real money, so it refuses to run with the production settings unless explicitly allowed.
 JIEDAN_SANDBOX_WEBHOOK_SECRET = env("JIEDAN_SANDBOX_WEBHOOK_SECRET", default="")
 JIEDAN_SANDBOX_IN_PRODUCTION = env.bool("JIEDAN_SANDBOX_IN_PRODUCTION", default=False)
+
+# --- Trust and safety (jiedan.trust) ----------------------------------------------------------
+# Per-rule overrides of score, thresholds or "enabled" (see jiedan.trust.rules), e.g.
+# {"quick_withdrawal": {"score": 40}}; and the recent-score thresholds for automatic actions.
+JIEDAN_RISK_RULES: dict = {}
+JIEDAN_RISK_THRESHOLDS = {"window_days": 30, "queue": 40, "hold_payouts": 70}
+# The request header a proxy in front of the site fills with the visitor's country (empty: none).
+JIEDAN_TRUST_COUNTRY_HEADER = env("JIEDAN_TRUST_COUNTRY_HEADER", default="")
 
 LOGGING = {
     "version": 1,

@@ -49,3 +49,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [key_from_secret(SECRET_KEY)]
+# Staff need two-factor authentication for the back office; tests/security turn this on and
+# enrol their staff, the other apps' back-office tests sign staff in without it.
+JIEDAN_STAFF_MFA_REQUIRED = False

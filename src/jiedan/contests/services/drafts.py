@@ -15,6 +15,7 @@ from jiedan.core.errors import Conflict, InvalidInput
 from jiedan.core.money import Currency, money_positive
 from jiedan.escrow.services import escrow_hold
 from jiedan.taxonomy.models import Category, Skill
+from jiedan.trust.hooks import risk_event
 
 from ..models import (
     DEFAULT_JUDGING_DAYS,
@@ -206,4 +207,5 @@ def contest_cancel(*, client, contest_id: int, reason: str = "") -> Contest:
         )
     contest_transition(contest=contest, to=Status.CANCELLED, actor=client, reason=reason.strip())
     _refund_rest(contest)
+    risk_event("contest.ended", client, {"contest_id": contest.pk})
     return contest

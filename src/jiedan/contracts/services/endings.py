@@ -27,6 +27,7 @@ from jiedan.core.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from jiedan.core.money import money_display, money_quantize
 from jiedan.escrow.services import escrow_refund
 from jiedan.ledger.models import Journal
+from jiedan.trust.hooks import risk_event
 
 from .. import locks
 from ..models import (
@@ -111,6 +112,7 @@ def cancellation_propose(*, actor, contract_id: int, freelancer_share, reason: s
         reason=reason,
     )
     notify(contract, actor=actor, event="contract.cancellation_proposed")
+    risk_event("contract.cancellation", actor, {"cancellation_id": cancellation.pk})
     return cancellation
 
 

@@ -9,7 +9,13 @@ locking. Money moves only through ``jiedan.escrow`` with keys derived from the d
 """
 
 from .jobs import DisputeRun, asked_split, dispute_negotiation_end, disputes_advance
-from .mediation import dispute_assign, dispute_decide, disputes_auto_assign, mediators
+from .mediation import (
+    dispute_assign,
+    dispute_case_file_read_record,
+    dispute_decide,
+    disputes_auto_assign,
+    mediators,
+)
 from .negotiation import (
     dispute_escalate,
     dispute_evidence_add,
@@ -27,6 +33,7 @@ __all__ = [
     "DisputeRun",
     "asked_split",
     "dispute_assign",
+    "dispute_case_file_read_record",
     "dispute_decide",
     "dispute_escalate",
     "dispute_evidence_add",

@@ -13,6 +13,9 @@ Rules:
 - Only the assigned mediator decides, once the evidence period is over: the freelancer's part
   (from nothing to the whole amount; the client gets the rest) with a written reason. The
   ledger pays it out in one journal (``settlement.settle``) and both parties are told.
+- Whenever the assigned mediator reads the dispute, its case file or one of its files, an
+  access entry goes to the audit trail (``dispute_case_file_read_record``); the parties
+  reading their own dispute are not logged.
 """
 
 from django.contrib.auth import get_user_model
@@ -23,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.accounts.roles import ROLE_CAPABILITIES, Role, user_can
+from jiedan.audit.services import audit_access
 from jiedan.contracts.models import DISPUTE_DECIDED_REASON
 from jiedan.core.errors import Conflict, InvalidInput, PermissionDenied
 from jiedan.core.money import money_display, money_quantize
@@ -42,10 +46,27 @@ from .common import (
     not_found,
     require_open,
     tell,
+    viewer_role,
 )
 from .settlement import settle
 
 REASON_MAX_LENGTH = 4000
+CASE_FILE_READ_REASON = "assigned mediator of the dispute"
+
+
+def dispute_case_file_read_record(*, user, dispute: Dispute, what: str, subject=None) -> None:
+    """Log that the assigned mediator read the dispute (``what``: ``page``, ``evidence`` or
+    ``delivery_file``; ``subject`` the file read). Nothing is logged for anyone else."""
+    contract = dispute.contract
+    if viewer_role(dispute, contract, user) != MEDIATOR:
+        return
+    audit_access(
+        staff=user,
+        action=f"disputes.case_file.{what}",
+        reason=CASE_FILE_READ_REASON,
+        subject=subject or dispute,
+        data={"dispute": dispute.pk, "parties": [contract.client_id, contract.freelancer_id]},
+    )
 
 
 def mediators():

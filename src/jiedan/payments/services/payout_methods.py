@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput, NotFound
 from jiedan.payments.models import PayoutMethod
+from jiedan.trust.hooks import feature_ensure, risk_event
 
 from .common import signed_in
 
@@ -74,6 +75,7 @@ def payout_method_add(
 ) -> PayoutMethod:
     """Add a payout method after checking every detail; nothing is stored when one is wrong."""
     signed_in(user)
+    feature_ensure(user, "payout_methods")
     if kind not in Kind.values:
         raise InvalidInput(_("Choose Alipay or a bank account."), code="payout_method_kind")
     holder = _text(
@@ -99,6 +101,7 @@ def payout_method_add(
             _("This account is already one of your payout methods."),
             code="payout_method_exists",
         )
+    risk_event("payout_method.added", user)
     return PayoutMethod.objects.create(
         user=user,
         kind=kind,

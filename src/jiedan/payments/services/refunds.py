@@ -21,6 +21,7 @@ from jiedan.payments.gateways import gateway_get
 from jiedan.payments.gateways.base import EventType, GatewayEvent
 from jiedan.payments.models import Refund, TopUp, WebhookEvent
 from jiedan.payments.selectors import refundable_amount
+from jiedan.trust.hooks import risk_event
 
 from . import outgoing
 from .common import (
@@ -89,6 +90,7 @@ def refund_request(*, user, top_up_id: int, amount, idempotency_key: str) -> Ref
     )
     history_start(refund, to=Status.REQUESTED, actor=user)
     run_after_commit(SUBMIT_TASK, refund.pk)
+    risk_event("refund.requested", user, {"id": refund.pk})
     return refund
 
 

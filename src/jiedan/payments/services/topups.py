@@ -27,6 +27,7 @@ from jiedan.payments import locks
 from jiedan.payments.gateways import gateway_current, gateway_get
 from jiedan.payments.gateways.base import EventType, GatewayDeclined, GatewayEvent
 from jiedan.payments.models import TopUp, WebhookEvent
+from jiedan.trust.hooks import risk_event
 
 from .common import (
     fingerprint,
@@ -146,6 +147,11 @@ def _succeed(top_up: TopUp, event: GatewayEvent, record: WebhookEvent) -> tuple[
     top_up.completed_at = timezone.now()
     payment_transition(record=top_up, to=Status.SUCCEEDED, event=record)
     _tell(top_up)
+    risk_event(
+        "top_up.succeeded",
+        top_up.user,
+        {"id": top_up.pk, "amount": str(top_up.amount), "currency": top_up.currency},
+    )
     return WebhookEvent.Outcome.APPLIED, ""
 
 

@@ -35,6 +35,7 @@ from jiedan.payments import locks
 from jiedan.payments.gateways import gateway_current, gateway_get
 from jiedan.payments.gateways.base import EventType, GatewayEvent, PayoutDestination
 from jiedan.payments.models import PayoutMethod, WebhookEvent, Withdrawal
+from jiedan.trust.hooks import feature_ensure, risk_event
 
 from . import outgoing
 from .common import (
@@ -96,6 +97,7 @@ def withdrawal_request(
     request = fingerprint(method=str(method_id), amount=quote.amount, currency=currency)
     if done := replay_of(Withdrawal, user=user, idempotency_key=key, request_fingerprint=request):
         return done
+    feature_ensure(user, "withdraw")  # held payouts, a suspension or an unmet requirement
     method = _own_method(user, method_id)
     gateway = gateway_current()
     wallet, payout = wallet_and_payout_locked(user, currency)
@@ -129,6 +131,11 @@ def withdrawal_request(
     )
     history_start(withdrawal, to=Status.REQUESTED, actor=user)
     run_after_commit(SUBMIT_TASK, withdrawal.pk)
+    risk_event(
+        "withdrawal.requested",
+        user,
+        {"id": withdrawal.pk, "amount": str(withdrawal.amount), "currency": currency},
+    )
     return withdrawal
 
 

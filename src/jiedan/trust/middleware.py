@@ -1,0 +1,50 @@
+"""A suspended person stays signed in but can only read their account status, appeal and
+sign out: every other page redirects to ``/trust/account/`` (which explains why), and API
+calls made with the browser session answer 403 ``account_suspended``."""
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
+
+from .models import Action
+from .selectors import request_actions
+
+ALLOWED = frozenset(
+    {"trust:account", "trust:appeal", "account_logout", "set_language", "javascript-catalog"}
+)
+
+
+class SuspensionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and Action.SUSPEND in request_actions(request)
+        ):
+            return self._refuse(request) or self.get_response(request)
+        return self.get_response(request)
+
+    def _refuse(self, request):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.view_name in ALLOWED or request.path_info.startswith("/api/v1/trust/"):
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "code": "account_suspended",
+                    "message": gettext(
+                        "Your account is suspended. See your account status to read why "
+                        "and to appeal."
+                    ),
+                },
+                status=403,
+            )
+        return redirect("trust:account")

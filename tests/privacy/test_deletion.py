@@ -1,0 +1,97 @@
+"""Deleting an account: nothing personal left anywhere, the books still balance, contracts and
+journals still exist, the audit chain is untouched; blocked while anything is open."""
+
+import pytest
+from django.core.management import call_command
+
+from jiedan.accounts.models import User
+from jiedan.audit.models import AuditEntry
+from jiedan.contracts.models import Contract, Delivery
+from jiedan.core.errors import Conflict, PermissionDenied
+from jiedan.ledger.models import Entry, Journal
+from jiedan.messaging.models import Message, MessageAttachment
+from jiedan.privacy.selectors import deletion_blockers
+from jiedan.privacy.services import account_delete
+from jiedan.profiles.models import FreelancerProfile, PortfolioFile
+from jiedan.verification.models import IdentitySubmission
+from tests.contracts.factories import active_contract
+from tests.factories import PASSWORD, UserFactory
+from tests.ledger.helpers import top_up
+
+from .helpers import NAME, identifiers_found
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_files(person) -> list:
+    profile = FreelancerProfile.objects.get(user=person.user)
+    files = [profile.avatar]
+    for record in PortfolioFile.objects.filter(item__profile=profile):
+        files += [record.original, record.preview]
+    files += [s.document for s in IdentitySubmission.objects.filter(user=person.user)]
+    files += [a.file for a in MessageAttachment.objects.filter(message__sender=person.user)]
+    return [(f.storage, f.name) for f in files if f]
+
+
+def test_after_deletion_nothing_personal_is_left_and_the_books_balance(
+    person, django_capture_on_commit_callbacks
+):
+    # given
+    assert identifiers_found(person.identifiers)  # the scan does see them before
+    files = stored_files(person)
+    assert files and all(storage.exists(name) for storage, name in files)
+    journals, entries = Journal.objects.count(), Entry.objects.count()
+    audit = list(AuditEntry.objects.order_by("pk").values_list("pk", "hash"))
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=person.user, password=PASSWORD)
+    # then
+    assert identifiers_found(person.identifiers) == []
+    assert not any(storage.exists(name) for storage, name in files)
+    user = User.objects.get(pk=person.user.pk)
+    assert user.display_name == f"Deleted user #{user.pk}"
+    assert not user.is_active and not user.has_usable_password()
+    assert Contract.objects.filter(pk=person.contract.pk, client=user).exists()
+    assert Delivery.objects.filter(milestone__contract=person.contract).count() == 2
+    assert (Journal.objects.count(), Entry.objects.count()) == (journals, entries)
+    assert list(AuditEntry.objects.order_by("pk").values_list("pk", "hash")) == audit
+    call_command("ledger_audit")  # exits non-zero when the books do not balance
+    call_command("audit_verify")
+
+
+def test_the_other_party_keeps_the_conversation_with_the_name_replaced(person):
+    account_delete(user=person.user, password=PASSWORD)
+    bodies = list(
+        Message.objects.filter(conversation__memberships__user=person.counterpart)
+        .order_by("pk")
+        .values_list("sender_id", "body")
+    )
+    assert (person.user.pk, "Thanks! Call me on [erased].") in bodies
+    assert (person.counterpart.pk, f"Thank you, Deleted user #{person.user.pk}!") in bodies
+
+
+def test_a_wrong_password_deletes_nothing(person):
+    with pytest.raises(PermissionDenied):
+        account_delete(user=person.user, password="not it")
+    person.user.refresh_from_db()
+    assert person.user.is_active and person.user.display_name == NAME
+    assert FreelancerProfile.objects.get(user=person.user).phone
+
+
+def test_open_contracts_and_money_block_deletion_and_say_why():
+    # given: a running contract, and money in the freelancer's wallet
+    contract = active_contract()
+    freelancer = contract.freelancer
+    top_up(freelancer, "50.00")
+    # then
+    codes = {blocker.code for blocker in deletion_blockers(user=freelancer)}
+    assert codes == {"open_contracts", "balance"}
+    with pytest.raises(Conflict) as error:
+        account_delete(user=freelancer, password=PASSWORD)
+    assert error.value.code == "deletion_blocked"
+    freelancer.refresh_from_db()
+    assert freelancer.is_active
+
+
+def test_a_person_with_nothing_open_has_no_blockers():
+    assert deletion_blockers(user=UserFactory()) == []

@@ -1,0 +1,63 @@
+"""Staff need two-factor authentication before any back-office page; people withdrawing
+above the threshold need a current code (tests/payments/test_withdrawals.py covers the
+codes, replays and rate limits)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from jiedan.accounts.models import User
+from tests.factories import StaffFactory
+
+from .conftest import browser, staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _setup_url(language="en") -> str:
+    with translation.override(language):
+        return reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/payments/withdrawal/", "/admin/audit/"])
+def test_staff_without_two_factor_are_sent_to_set_it_up(path):
+    # given a finance staff member without an authenticator app
+    client = browser(StaffFactory(roles=["finance"], language="en"))
+    # when they open any back-office page
+    response = client.get(path)
+    # then they are sent to set up two-factor authentication, and see nothing of the page
+    assert response.status_code == 302
+    assert response["Location"] == _setup_url()
+
+
+def test_the_setup_page_is_in_the_staff_members_language():
+    client = browser(StaffFactory(roles=["support"], language="zh-hans"))
+    assert client.get("/admin/")["Location"] == _setup_url("zh-hans")
+
+
+def test_superusers_need_it_too():
+    root = User.objects.create_superuser("root@example.com", "Root-pw-123456789")
+    assert browser(root).get("/admin/")["Location"] == _setup_url()
+
+
+def test_staff_with_two_factor_open_the_back_office():
+    client = browser(staff("finance"))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/payments/withdrawal/").status_code == 200
+
+
+def test_back_office_sign_out_and_the_public_site_stay_open():
+    client = browser(StaffFactory(roles=["support"]))
+    assert client.post("/admin/logout/").status_code == 200
+    with translation.override("en"):
+        assert browser(StaffFactory()).get(reverse("web:dashboard")).status_code == 200
+
+
+def test_people_who_are_not_staff_are_not_asked(user):
+    response = browser(user).get("/admin/")
+    assert response.status_code == 302 and "2fa" not in response["Location"]
+
+
+def test_the_rule_can_be_turned_off(settings):
+    settings.JIEDAN_STAFF_MFA_REQUIRED = False
+    assert browser(StaffFactory(roles=["finance"])).get("/admin/").status_code == 200
