@@ -477,6 +477,8 @@ JIEDAN_SANDBOX_IN_PRODUCTION = env.bool("JIEDAN_SANDBOX_IN_PRODUCTION", default=
 JIEDAN_RISK_RULES: dict = {}
 JIEDAN_RISK_THRESHOLDS = {"window_days": 30, "queue": 40, "hold_payouts": 70}
 # The request header a proxy in front of the site fills with the visitor's country (empty: none).
+# Signed-in browsers send a light device fingerprint once per session (jiedan.trust).
+JIEDAN_TRUST_FINGERPRINT = env.bool("JIEDAN_TRUST_FINGERPRINT", default=True)
 JIEDAN_TRUST_COUNTRY_HEADER = env("JIEDAN_TRUST_COUNTRY_HEADER", default="")
 
 LOGGING = {

@@ -52,3 +52,7 @@ FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [key_from_secret(SECRET_KEY)]
 # Staff need two-factor authentication for the back office; tests/security turn this on and
 # enrol their staff, the other apps' back-office tests sign staff in without it.
 JIEDAN_STAFF_MFA_REQUIRED = False
+# Browser tests share one in-memory SQLite database between the test and the live server; a
+# fingerprint posted from every page in the background would race the tests' own writes
+# (tests/trust call the endpoint directly and turn the script on where they look for it).
+JIEDAN_TRUST_FINGERPRINT = False

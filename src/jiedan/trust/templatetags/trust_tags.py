@@ -2,6 +2,7 @@
 "Report this project" form."""
 
 from django import template
+from django.conf import settings
 
 from ..forms import ProjectReportForm
 from ..selectors import request_actions
@@ -19,10 +20,12 @@ def trust_banner(context):
 
 @register.inclusion_tag("trust/_fingerprint.html", takes_context=True)
 def trust_fingerprint(context):
-    """The fingerprint script, for signed-in people whose session has not sent it yet."""
+    """The fingerprint script, for signed-in people whose session has not sent it yet (unless
+    ``JIEDAN_TRUST_FINGERPRINT`` is off)."""
     request = context.get("request")
     wanted = (
-        request is not None
+        settings.JIEDAN_TRUST_FINGERPRINT
+        and request is not None
         and request.user.is_authenticated
         and not request.session.get("trust_device")
     )
