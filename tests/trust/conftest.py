@@ -25,3 +25,8 @@ def apply(moderator):
         return enforcement_apply(user=user, action=action, reason=reason, actor=moderator, **kw)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_place(eager_tasks):
+    """Risk events are evaluated by background jobs; here they run where they are sent."""
