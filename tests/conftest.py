@@ -1,10 +1,12 @@
 import shutil
 
 import pytest
+from channels.layers import channel_layers
 from django.conf import settings
 from django.core.cache import cache
 
 from jiedan.config.celery import app
+from jiedan.matching.selectors import _indexes as vector_indexes
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -17,10 +19,23 @@ def _remove_test_files():
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Rate-limit counters live in the cache; every test starts from zero."""
+    """Rate-limit counters and vector stamps live in the cache, and each process keeps its
+    vectors in memory (``matching.selectors``); every test starts from zero. (Rolling a
+    test back removes vectors without the removal notes a real removal leaves.)"""
     cache.clear()
+    vector_indexes.clear()
     yield
     cache.clear()
+    vector_indexes.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layers():
+    """Each test gets its own channel-layer objects: a socket an earlier test left receiving
+    when its event loop closed cannot leave receive state (bound to that loop) behind."""
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ writers); sockets keep streaming meanwhile. PostgreSQL needs neither.
 """
 
 import asyncio
+import os
 import socket
 import threading
 import time
@@ -44,8 +45,16 @@ def _one_http_request_at_a_time(application):
     return serialised
 
 
+# A server already running (``make test-prod-local``: the production process layout) instead
+# of one inside the test process; see tests/e2e/conftest.py.
+EXTERNAL_SERVER = os.environ.get("JIEDAN_E2E_SERVER", "").rstrip("/")
+
+
 @pytest.fixture
 def asgi_live_server(transactional_db):
+    if EXTERNAL_SERVER:
+        yield SimpleNamespace(url=EXTERNAL_SERVER)
+        return
     from jiedan.config.asgi import application
 
     if connection.vendor == "sqlite":

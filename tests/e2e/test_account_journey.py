@@ -58,6 +58,7 @@ def _current_totp_code(secret: str) -> str:
     return totp.now()
 
 
+@pytest.mark.in_process_server
 def test_sign_up_confirm_enable_two_factor_and_switch_to_chinese(page, mailoutbox, artifacts_dir):
     # given a visitor on the English sign-up page
     page.goto("/en/accounts/signup/")

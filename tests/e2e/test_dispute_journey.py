@@ -75,6 +75,7 @@ def pages(browser, live_server):
         context.close()
 
 
+@pytest.mark.in_process_server
 def test_a_dispute_opened_an_offer_declined_and_a_mediator_decision_paid_out(page, pages, settings):
     settings.JIEDAN_DISPUTE_EVIDENCE_DAYS = 0
     freelancer_page, admin_page, mediator_page = pages

@@ -29,6 +29,7 @@ def eager_tasks():
     app.conf.task_always_eager = before
 
 
+@pytest.mark.in_process_server
 def test_freelancer_saves_a_chinese_search_and_is_alerted_of_a_new_project(
     page, second_context, eager_tasks
 ):

@@ -1,15 +1,26 @@
 """Vectors follow the search index: indexing an object queues its vector (computed after
 commit), editing refreshes it, taking it out of the index removes it; a late job with old
 text changes nothing. Ranking is exact cosine similarity among the candidates given, and the
-in-process index follows every committed change and costs no query while nothing changed."""
+in-process index follows every committed change, costs no query while nothing changed and
+reads only what changed after a write; removals are noted for it and forgotten after a week."""
+
+from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from jiedan.matching.encoders import text_encoder
-from jiedan.matching.models import Embedding
+from jiedan.matching.models import (
+    REMOVALS_KEPT,
+    REMOVALS_TRUSTED,
+    Embedding,
+    EmbeddingRemoval,
+    version_bump,
+)
 from jiedan.matching.selectors import semantic_ranked, vector_index
 from jiedan.matching.services import embedding_refresh_if_current
+from jiedan.matching.tasks import purge_embedding_removals
 from jiedan.projects.models import SEARCH_KIND
 from jiedan.projects.services import project_search_sync
 from jiedan.search.services import search_document_put, search_document_remove
@@ -117,3 +128,68 @@ def test_a_search_costs_no_query_while_nothing_changed(
     semantic_ranked(kind=KIND, query="logo")
     with django_assert_num_queries(0):
         assert semantic_ranked(kind=KIND, query="logo")[0][0] == 1
+
+
+def test_the_next_search_after_a_write_reads_only_what_changed(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # given an index that has looked at the table
+    with django_capture_on_commit_callbacks(execute=True):
+        _index()
+    semantic_ranked(kind=KIND, query="logo")
+    # when one vector is edited and another removed
+    with django_capture_on_commit_callbacks(execute=True):
+        search_document_put(kind=KIND, object_id=1, text="Wedding videos")
+        search_document_remove(kind=KIND, object_id=3)
+    # then the next search reads the removals and the changed rows since its last look
+    # (two queries however many vectors there are), and sees both changes
+    with django_assert_num_queries(2):
+        ranked = semantic_ranked(kind=KIND, query="wedding")
+    assert sorted(i for i, _s in ranked) == [1, 2]
+
+
+def test_an_object_removed_then_indexed_again_stays(django_capture_on_commit_callbacks):
+    # given an index that has seen an object
+    with django_capture_on_commit_callbacks(execute=True):
+        _index({1: "Logo design", 2: "Wedding photography"})
+    index = vector_index(KIND)
+    semantic_ranked(kind=KIND, query="logo")
+    # when it is taken out of the search index and put back before the next search
+    with django_capture_on_commit_callbacks(execute=True):
+        search_document_remove(kind=KIND, object_id=1)
+        search_document_put(kind=KIND, object_id=1, text="Logo design for tea shops")
+    # then its removal is noted, and it is still ranked
+    assert EmbeddingRemoval.objects.filter(kind=KIND, object_id=1).exists()
+    assert semantic_ranked(kind=KIND, query="logo")[0][0] == 1
+    assert sorted(index.ids.tolist()) == [1, 2]
+
+
+def test_an_index_that_has_not_looked_for_days_reloads(django_capture_on_commit_callbacks):
+    # given an index that last looked more than a day before its removals are forgotten
+    with django_capture_on_commit_callbacks(execute=True):
+        _index()
+    index = vector_index(KIND)
+    semantic_ranked(kind=KIND, query="logo")
+    index.looked_at -= REMOVALS_TRUSTED + timedelta(minutes=1)
+    # when a vector went away without a removal noted (as after the purge) and the stamp moved
+    Embedding.objects.filter(kind=KIND, object_id=1).delete()
+    version_bump(KIND)
+    # then the next search reads everything again and no longer finds it
+    assert 1 not in {i for i, _s in semantic_ranked(kind=KIND, query="logo")}
+    assert sorted(index.ids.tolist()) == [2, 3]
+
+
+def test_removals_are_forgotten_after_a_week(django_capture_on_commit_callbacks):
+    # given removals noted eight days ago and today
+    with django_capture_on_commit_callbacks(execute=True):
+        _index()
+    search_document_remove(kind=KIND, object_id=1)
+    search_document_remove(kind=KIND, object_id=2)
+    EmbeddingRemoval.objects.filter(object_id=1).update(
+        removed_at=timezone.now() - REMOVALS_KEPT - timedelta(days=1)
+    )
+    # when the daily purge runs
+    purged = purge_embedding_removals.delay().get()
+    # then only the old one is gone
+    assert purged == 1
+    assert list(EmbeddingRemoval.objects.values_list("object_id", flat=True)) == [2]

@@ -83,6 +83,11 @@ def test_the_channel_layer_follows_the_configuration():
     layer = get_channel_layer()
     expected = "RedisChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert type(layer).__name__ == expected
+    if settings.REDIS_URL:
+        # and an idle socket's blocking wait for its next message ends before the Redis
+        # client's read timeout would fail it
+        connection = layer.create_pool(0).make_connection()
+        assert connection.socket_timeout > layer.brpop_timeout
 
 
 def test_anonymous_socket_is_closed_with_4401():

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from jiedan.ops.views import metrics_view
 from jiedan.web import views as web_views
 from jiedan.web.sitemaps import SITEMAPS
 
@@ -16,6 +17,7 @@ handler500 = "jiedan.web.views.server_error"
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("readyz", web_views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", web_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/setlang/", web_views.set_language, name="set_language"),

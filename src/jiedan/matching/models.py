@@ -1,5 +1,6 @@
 """Stored text vectors, one per searchable object and encoder."""
 
+from datetime import timedelta
 from uuid import uuid4
 
 import numpy as np
@@ -18,17 +19,45 @@ class Embedding(models.Model):
     encoder = models.CharField(max_length=40)
     text_sha256 = models.CharField(max_length=64)
     vector = models.BinaryField()  # float32, little-endian
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="embedding_once")]
-        indexes = [models.Index(fields=["kind", "encoder"], name="embedding_kind_encoder")]
+        # an index reads the rows changed since its last look (matching.selectors)
+        indexes = [
+            models.Index(fields=["kind", "encoder", "updated_at"], name="embedding_kind_changed")
+        ]
 
     def __str__(self):
         return f"{self.kind}:{self.object_id} ({self.encoder})"
 
     def as_array(self) -> np.ndarray:
         return vector_from_bytes(self.vector)
+
+
+class EmbeddingRemoval(models.Model):
+    """``kind``:``object_id`` lost its vector at ``removed_at`` (a row per object, moved on
+    each removal). Every process's index drops what was removed since its last look by
+    reading these rows, instead of reading every id; they are purged after
+    ``REMOVALS_KEPT``, and an index that has not looked for longer than
+    ``REMOVALS_TRUSTED`` reloads instead."""
+
+    kind = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="embedding_removal_once")
+        ]
+        indexes = [models.Index(fields=["kind", "removed_at"], name="embedding_removal_time")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id} removed {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+REMOVALS_KEPT = timedelta(days=7)
+REMOVALS_TRUSTED = REMOVALS_KEPT - timedelta(days=1)  # a day's margin for slow purges
 
 
 def vector_to_bytes(vector: np.ndarray) -> bytes:

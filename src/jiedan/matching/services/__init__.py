@@ -7,6 +7,7 @@ from .embeddings import (
     embedding_refresh,
     embedding_refresh_if_current,
     embedding_refresh_later,
+    embedding_removals_purge,
     embedding_remove,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "embedding_refresh",
     "embedding_refresh_if_current",
     "embedding_refresh_later",
+    "embedding_removals_purge",
     "embedding_remove",
 ]

@@ -11,13 +11,20 @@ jobs may run out of order, the index is the truth.
 import hashlib
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from jiedan.search.models import SearchDocument
 from jiedan.search.tokens import text_tokens
 
 from ..encoders import text_encoder
-from ..models import Embedding, vector_to_bytes, version_bump
+from ..models import (
+    REMOVALS_KEPT,
+    Embedding,
+    EmbeddingRemoval,
+    vector_to_bytes,
+    version_bump,
+)
 
 REFRESH_TASK = "jiedan.matching.tasks.embed_text"
 
@@ -70,8 +77,19 @@ def embedding_refresh_later(*, kind: str, object_id: int, text: str) -> None:
 
 
 def embedding_remove(*, kind: str, object_id: int) -> None:
-    if Embedding.objects.filter(kind=kind, object_id=object_id).delete()[0]:
-        _changed(kind)
+    """Delete the object's vector and note the removal for every process's index."""
+    with transaction.atomic():
+        if Embedding.objects.filter(kind=kind, object_id=object_id).delete()[0]:
+            EmbeddingRemoval.objects.update_or_create(
+                kind=kind, object_id=object_id, defaults={"removed_at": timezone.now()}
+            )
+            _changed(kind)
+
+
+def embedding_removals_purge() -> int:
+    """Forget removals older than ``REMOVALS_KEPT`` (every index has seen them, or reloads)."""
+    cutoff = timezone.now() - REMOVALS_KEPT
+    return EmbeddingRemoval.objects.filter(removed_at__lt=cutoff).delete()[0]
 
 
 def _changed(kind: str) -> None:

@@ -1,0 +1,1 @@
+"""Running Jiedan in production: request logs and metrics, the process server's settings."""
