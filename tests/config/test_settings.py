@@ -88,7 +88,7 @@ def test_redis_url_switches_cache_channels_and_celery_to_redis(load_settings):
     # then the cache, the channel layer and the Celery broker all use it
     assert services["channel_layer"] == "channels_redis.core.RedisChannelLayer"
     assert services["channel_hosts"] == [{"address": url, "socket_timeout": 15}]
-    assert services["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert services["cache"] == "jiedan.ops.cache.ResilientRedisCache"
     assert services["cache_location"] == url
     assert services["eager"] is False
     assert services["celery_eager"] is False

@@ -56,3 +56,20 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.key} ({self.state})"
+
+
+class DeferredJob(models.Model):
+    """A background job the broker could not take when it was queued (Redis stopped); it is
+    sent again by ``jobs.deferred_jobs_resend`` once the broker is back (``jiedan.core.jobs``)."""
+
+    task = models.CharField(max_length=200)  # dotted path of the Celery task
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,7 +1,9 @@
 """The live channel to each signed-in person: one channel-layer group per user.
 
 Domain code pushes with ``user_event_push``; it is sent after the surrounding transaction
-commits, so nobody is told about something that was then rolled back.
+commits, so nobody is told about something that was then rolled back. A push is best effort:
+when the channel layer is unreachable (Redis stopped) it is logged and dropped, never the
+request that caused it; pages show the same state when next loaded.
 """
 
 from asgiref.sync import async_to_sync
@@ -21,7 +23,7 @@ def user_event_push(*, user_id: int, event: str, data: dict) -> None:
             user_group(user_id), {"type": "user.event", "event": event, "data": data}
         )
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def user_events_push(events: list[tuple[int, str, dict]]) -> None:
@@ -37,4 +39,4 @@ def user_events_push(events: list[tuple[int, str, dict]]) -> None:
                 user_group(user_id), {"type": "user.event", "event": event, "data": data}
             )
 
-    transaction.on_commit(async_to_sync(send_all))
+    transaction.on_commit(async_to_sync(send_all), robust=True)

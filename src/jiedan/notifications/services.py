@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import InvalidInput, NotFound
+from jiedan.core.jobs import enqueue_after_commit
 
 from . import emails, selectors
 from .kinds import MESSAGE_RECEIVED, Category, EmailMode, kind_get
@@ -29,7 +29,7 @@ MESSAGE_EMAIL_EVERY = timedelta(minutes=15)
 def _after_commit(task: str, *args) -> None:
     """Queue the Celery task at this dotted path once the transaction commits (named by path:
     the tasks module imports the services, not the other way round)."""
-    transaction.on_commit(lambda: import_string(task).delay(*args))
+    enqueue_after_commit(task, args)
 
 
 def _push_new(notification_id: int) -> None:

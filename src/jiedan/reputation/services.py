@@ -13,8 +13,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.profiles.models import ClientProfile
 
 from . import formulas, metrics
@@ -128,7 +128,7 @@ def reputation_refresh_later(*, user_ids) -> None:
     contract ended)."""
     ids = sorted({int(pk) for pk in user_ids})
     if ids:
-        transaction.on_commit(lambda: import_string(REFRESH_TASK).delay(ids))
+        enqueue_after_commit(REFRESH_TASK, (ids,))
 
 
 def reputations_recompute(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

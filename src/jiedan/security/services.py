@@ -15,8 +15,9 @@ import ipaddress
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiedan.core.jobs import enqueue_after_commit
+
 from .models import KnownDevice
-from .tasks import new_device_email
 
 USER_AGENT_MAX_LENGTH = 300
 
@@ -56,5 +57,5 @@ def device_sign_in_record(*, user, ip: str | None, user_agent: str) -> bool:
     except IntegrityError:  # the same device signing in twice at once
         return False
     if had_others:
-        transaction.on_commit(lambda: new_device_email.delay(device.pk))
+        enqueue_after_commit("jiedan.security.tasks.new_device_email", (device.pk,))
     return had_others

@@ -70,11 +70,16 @@ def healthz(request):
 @require_GET
 @never_cache
 def readyz(request):
-    """Readiness: the database (and Redis when configured) answer; 503 otherwise."""
+    """Readiness: 503 when the database does not answer. Without Redis the site still serves
+    pages (live updates pause, background jobs wait in the database), so an unreachable Redis
+    reads "degraded" and keeps the instance in rotation."""
     checks = service_status()
-    ready = all(checks.values())
+    if not checks["database"]:
+        status = "unavailable"
+    else:
+        status = "ok" if all(checks.values()) else "degraded"
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
 
 

@@ -141,9 +141,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # degrades to misses while Redis is unreachable (jiedan.ops.cache)
+            "BACKEND": "jiedan.ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="jiedan"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {
@@ -166,6 +168,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Publishing fails at once while the broker is down (no retry loop inside a request): the job
+# is kept in the database and sent later (jiedan.core.jobs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -176,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
     "alert-strong-matches": {
         "task": "jiedan.matching.tasks.alert_strong_matches",
         "schedule": timedelta(minutes=15),
+    },
+    "resend-deferred-jobs": {
+        "task": "jiedan.core.tasks.resend_deferred_jobs",
+        "schedule": timedelta(minutes=1),
     },
     "purge-embedding-removals": {
         "task": "jiedan.matching.tasks.purge_embedding_removals",

@@ -12,8 +12,8 @@ import hashlib
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.search.models import SearchDocument
 from jiedan.search.tokens import text_tokens
 
@@ -73,7 +73,7 @@ def embedding_refresh_if_current(*, kind: str, object_id: int, text: str) -> Emb
 
 def embedding_refresh_later(*, kind: str, object_id: int, text: str) -> None:
     """Queue ``embedding_refresh`` for after the surrounding transaction commits."""
-    transaction.on_commit(lambda: import_string(REFRESH_TASK).delay(kind, object_id, text))
+    enqueue_after_commit(REFRESH_TASK, (kind, object_id, text))
 
 
 def embedding_remove(*, kind: str, object_id: int) -> None:

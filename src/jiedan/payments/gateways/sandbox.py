@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, NotFound
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.payments.models import SandboxOperation
 from jiedan.payments.services.webhooks import webhook_receive
 
@@ -101,7 +102,7 @@ def sandbox_decide(*, kind: str, token: str, succeeded: bool, reason: str = ""):
     operation.failure_reason = "" if succeeded else reason
     operation.decided_at = timezone.now()
     operation.save(update_fields=["status", "failure_reason", "decided_at"])
-    transaction.on_commit(lambda: deliver_sandbox_event.delay(operation.pk))
+    enqueue_after_commit(f"{__name__}.deliver_sandbox_event", (operation.pk,))
     return operation
 
 

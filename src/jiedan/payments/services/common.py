@@ -5,10 +5,10 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict, InvalidInput, NotAuthenticated
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.ledger import locks as ledger_locks
 from jiedan.ledger.models import Account, Purpose
 from jiedan.ledger.services import account_get
@@ -106,4 +106,4 @@ def reference_id(reference: str, model) -> int | None:
 def run_after_commit(task: str, *args) -> None:
     """Queue the Celery task at this dotted path once the current transaction commits (named
     by path: the tasks module imports the services, not the other way round)."""
-    transaction.on_commit(lambda: import_string(task).delay(*args))
+    enqueue_after_commit(task, args)

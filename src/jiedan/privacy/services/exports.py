@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import Conflict
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.notifications.services import notification_send
 
 from ..export import archive_write
@@ -26,7 +27,6 @@ REQUEST_INTERVAL = timedelta(days=1)
 @transaction.atomic
 def data_export_request(*, user, now=None) -> DataExport:
     """Queue an export of everything the platform holds about ``user``."""
-    from ..tasks import build_data_export
 
     now = now or timezone.now()
     pending = DataExport.objects.filter(user=user, status=ExportStatus.PENDING).first()
@@ -41,7 +41,7 @@ def data_export_request(*, user, now=None) -> DataExport:
             code="export_too_soon",
         )
     export = DataExport.objects.create(user=user)
-    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    enqueue_after_commit("jiedan.privacy.tasks.build_data_export", (export.pk,))
     return export
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from jiedan.audit.services import audit_decision
+from jiedan.core.jobs import enqueue_after_commit
 
 from ..models import Action, Enforcement, QueueItem, QueueStatus, RiskHit, SourceKind
 from ..rules import Event, rules_for, thresholds
@@ -28,12 +29,9 @@ def risk_event(kind: str, user, data: dict | None = None) -> None:
     commits (``data`` must be JSON-serialisable: ids, amounts as strings)."""
     if user is None or not getattr(user, "pk", None):
         return
-    from ..tasks import risk_evaluate_task
-
-    user_id, payload = user.pk, dict(data or {})
-    transaction.on_commit(
-        lambda: risk_evaluate_task.delay(kind=kind, user_id=user_id, data=payload), robust=True
-    )
+    payload = {"kind": kind, "user_id": user.pk, "data": dict(data or {})}
+    # robust: a rule that fails is logged, never the person's action
+    enqueue_after_commit("jiedan.trust.tasks.risk_evaluate_task", kwargs=payload, robust=True)
 
 
 def _cooling_down(rule, user, params, now) -> bool:
