@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run_all.py            # the full sizes: 10k, 100k and 1M
     .venv/bin/python bench/run_all.py --quick    # 10k and 100k only
-    .venv/bin/python bench/run_all.py --only http ledger
+    .venv/bin/python bench/run_all.py --only pages ledger
 
 Each benchmark writes its own ``RESULTS-<name>.md`` (see ``bench/README.md``); this script
 runs them one after another (never at once: they would measure each other) and puts them
@@ -30,7 +30,7 @@ def benchmarks(quick: bool) -> dict[str, list[str]]:
     sizes = ["10k", "100k"] if quick else ["10k", "100k", "1m"]
     vector_sizes = ["10000", "100000"] if quick else ["10000", "100000", "1000000"]
     return {
-        "http": [PYTHON, "bench/http.py", "--sizes", *sizes],
+        "pages": [PYTHON, "bench/pages.py", "--sizes", *sizes],
         "ledger": [PYTHON, "bench/ledger.py"],
         "vectors": [PYTHON, "bench/vectors.py", "--sizes", *vector_sizes],
         "relevance": [PYTHON, "bench/relevance.py"],

@@ -183,7 +183,7 @@ def test_small_candidate_sets_are_ranked_exactly(settings):
         )
 
 
-def test_from_the_threshold_vectors_are_kept_in_half_precision(settings):
+def test_vectors_are_kept_in_half_precision_once_the_approximate_index_answers(settings):
     # given the same vectors under a threshold above and at their count
     _store(_vectors(100))
     query = _vectors(1, seed=9)[0]
@@ -191,11 +191,25 @@ def test_from_the_threshold_vectors_are_kept_in_half_precision(settings):
     for threshold in (101, 100):
         settings.JIEDAN_ANN_MIN_VECTORS = threshold
         index = VectorIndex(kind=KIND, encoder=ENCODER, dim=DIM)
-        # when each index loads them and ranks all of them
-        rankings[threshold] = dict(index.top(query, None, 100))
+        # when each index loads them (exact full scans, float32) and builds what it needs
+        index.top(query, None, 100)
         assert index.wait_for_build(BUILD_SECONDS)
-        # then below the threshold the matrix is float32, from it float16
+        rankings[threshold] = dict(index.top(query, None, 100))
+        # then below the threshold the matrix stays float32, and turns float16 at it
         assert index.matrix.dtype == (np.float32 if threshold == 101 else np.float16)
     # and the similarities differ by less than 1e-3
     assert rankings[101].keys() == rankings[100].keys()
     assert all(abs(rankings[101][i] - rankings[100][i]) < 1e-3 for i in rankings[101])
+
+
+def test_an_index_that_shrinks_below_the_threshold_scans_in_full_precision_again(settings):
+    # given an approximate index over 200 vectors, its matrix in float16
+    _store(_vectors(200))
+    index = _built_index(settings, minimum=150)
+    assert index.matrix.dtype == np.float16
+    # when more than a quarter of them are removed
+    _remove(range(1, 61))
+    index.top(np.ones(DIM, dtype=np.float32), None, 5)
+    # then the approximate index is gone and the matrix is float32 again
+    assert index.approximate is None and index.matrix.dtype == np.float32
+    assert index.size == 140

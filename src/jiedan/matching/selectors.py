@@ -7,14 +7,14 @@ the index reads the vectors written and the removals noted (``EmbeddingRemoval``
 last look, a few rows through an index whatever the size, and applies them in place.
 
 Ranking is exact (a matrix product and a partial sort) below ``JIEDAN_ANN_MIN_VECTORS``
-vectors. From there the matrix keeps float16 (half the memory; similarities move by about
-1e-3) and a ranking over all vectors, or over more candidates than ``EXACT_CANDIDATES``,
-first asks an approximate index (``ApproximateIndex``) for the ``fetch`` nearest ids and
-ranks those exactly, so only the membership of the list is approximate (recall@20 and
-latency at 10k–1M vectors in ``bench/RESULTS-vectors.md``). The approximate index is built in
-a background thread while rankings stay exact, follows every change after that, and is
-rebuilt when the number of vectors has doubled or halved since it was built. Callers narrow
-the candidates with SQL first and pass their ids.
+vectors. From there a ranking over all vectors, or over more candidates than
+``EXACT_CANDIDATES``, first asks an approximate index (``ApproximateIndex``) for the ``fetch``
+nearest ids and ranks those exactly, so only the membership of the list is approximate
+(recall@20 and latency at 10k–1M vectors in ``bench/RESULTS-vectors.md``). The approximate
+index is built in a background thread while rankings stay exact, follows every change after
+that, and is rebuilt when the number of vectors has doubled or halved since it was built;
+once it answers, the matrix keeps float16 (half the memory; similarities move by about 1e-3).
+Callers narrow the candidates with SQL first and pass their ids.
 """
 
 import math
@@ -173,13 +173,12 @@ class VectorIndex:
         self._sorted_ids, self._sorted_rows = self.ids[order], order
 
     def _catch_up(self, *, since: datetime) -> None:
-        """Drop what was removed and write what was written since ``since``. A removal is
-        ignored when the object has a vector again (its new row is read as a write)."""
-        removed = (
-            EmbeddingRemoval.objects.filter(kind=self.kind, removed_at__gte=since)
-            .exclude(object_id__in=self._rows().values("object_id"))
-            .values_list("object_id", flat=True)
-        )
+        """Drop what was removed, then write what was written, since ``since``. An object
+        removed and given a vector again has its new row written after its removal, so it is
+        read back as a write in the same look."""
+        removed = EmbeddingRemoval.objects.filter(
+            kind=self.kind, removed_at__gte=since
+        ).values_list("object_id", flat=True)
         self._drop(np.fromiter(removed, np.int64))
         for ids, vectors in self._read(self._rows().filter(updated_at__gte=since)):
             self._put(ids, vectors)
@@ -195,12 +194,12 @@ class VectorIndex:
 
     def _reserve(self, rows: int, spare: int = 0) -> None:
         """Room for ``rows`` rows and at least ``spare`` more (rows never written take no
-        memory); for as many rows as the approximate index's threshold, in float16."""
+        memory), in the matrix's precision."""
         if self.matrix is not None and len(self.matrix) >= rows:
             return
         capacity = max(rows + spare, int(self.size * 1.25) + 64)
-        half = rows >= settings.JIEDAN_ANN_MIN_VECTORS
-        matrix = np.empty((capacity, self.dim), dtype=np.float16 if half else np.float32)
+        dtype = np.float32 if self.matrix is None else self.matrix.dtype
+        matrix = np.empty((capacity, self.dim), dtype=dtype)
         ids = np.empty(capacity, dtype=np.int64)
         if self.matrix is not None:
             matrix[: self.size], ids[: self.size] = self.matrix[: self.size], self.ids
@@ -246,11 +245,12 @@ class VectorIndex:
         the background when one is missing or the count moved by ``REBUILD_FACTOR``."""
         if self.size < max(1, settings.JIEDAN_ANN_MIN_VECTORS):
             self.approximate, self._build = None, None
+            self._match_precision()
             return
         built = self.approximate.built_size if self.approximate else 0
         stale = not (built / REBUILD_FACTOR <= self.size <= built * REBUILD_FACTOR)
         if stale and self._build is None:
-            self._build = _Build(self.ids.copy(), self.matrix[: self.size].copy())
+            self._build = _Build(self.ids.copy(), self.matrix[: self.size].astype(np.float16))
             worker = threading.Thread(target=self._build_in_background, args=(self._build,))
             worker.daemon = True  # a build never holds up the process's exit
             worker.start()
@@ -269,8 +269,19 @@ class VectorIndex:
                         for ids, vectors in build.changes:
                             approximate.apply(ids, vectors)
                         self.approximate = approximate
+                        self._match_precision()
                     self._build = None
             build.done.set()
+
+    def _match_precision(self) -> None:
+        """float16 while the approximate index answers rankings over all vectors (they are
+        re-ranked row by row: half the memory), float32 while exact full scans do (a float16
+        scan is several times slower: numpy multiplies it without BLAS)."""
+        wanted = np.float16 if self.approximate is not None else np.float32
+        if self.matrix is not None and self.matrix.dtype != wanted:
+            matrix = np.empty(self.matrix.shape, dtype=wanted)  # spare rows stay unwritten
+            matrix[: self.size] = self.matrix[: self.size]
+            self.matrix = matrix
 
     def _approximate_change(self, ids: np.ndarray, vectors: np.ndarray | None) -> None:
         if self._build is not None:

@@ -6,11 +6,11 @@ Redis, production settings) and drives it from wrk, a second process on loopback
 figure is also given as a ratio to the same server's floor, ``/healthz``: a trivial JSON
 answer through the same stack (middleware, logging, metrics), measured in the same run.
 
-    .venv/bin/python bench/http.py                      # 10k and 100k
-    .venv/bin/python bench/http.py --sizes 10k 100k 1m --seconds 15
+    .venv/bin/python bench/pages.py                      # 10k and 100k
+    .venv/bin/python bench/pages.py --sizes 10k 100k 1m --seconds 15
 
-The databases (``jiedan_bench_http_<size>``) are kept between runs and generated only when
-missing; ``--regenerate`` makes them again. Writes ``bench/RESULTS-http.md``.
+The databases (``jiedan_bench_pages_<size>``) are kept between runs and generated only when
+missing; ``--regenerate`` makes them again. Writes ``bench/RESULTS-pages.md``.
 """
 
 import argparse
@@ -29,7 +29,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PORT = 8003
 REDIS_DB = "7"
-RESULTS = ROOT / "bench" / "RESULTS-http.md"
+RESULTS = ROOT / "bench" / "RESULTS-pages.md"
 LUA = ROOT / "bench" / "wrk_report.lua"
 # The goals of the benchmark: search and detail pages at half the floor's throughput or more,
 # p99 within ten times p50, and full-text search over a million projects under 50 ms at p95.
@@ -97,7 +97,7 @@ def psql(sql: str, database: str = "postgres") -> str:
 
 
 def database_of(size: str) -> str:
-    return f"jiedan_bench_http_{size}"
+    return f"jiedan_bench_pages_{size}"
 
 
 def prod_env(size: str, workers: int) -> dict:
@@ -286,7 +286,7 @@ def write(results: list[dict], args) -> None:
     lines = [
         "# HTTP throughput and latency on the production process layout",
         "",
-        f"`bench/http.py` on {date.today().isoformat()}: {machine()}. Web: gunicorn with "
+        f"`bench/pages.py` on {date.today().isoformat()}: {machine()}. Web: gunicorn with "
         f"{args.workers} uvicorn workers, production settings, PostgreSQL and Redis on the same "
         f"machine; load: wrk, 1 thread, {args.connections} connections, {args.seconds} s per "
         "request, on loopback. Data: `manage.py generate_data` (no vectors: semantic search "
