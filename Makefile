@@ -107,3 +107,11 @@ test-prod-local: test-deps ## Run the browser journeys against the production pr
 	status=0; ( eval "$$($(E2E_PROD) deploy/prod-local env)" \
 		&& JIEDAN_E2E_SERVER=http://127.0.0.1:8002 $(BIN)/python -m pytest -p no:cacheprovider tests/e2e $(PYTEST_ARGS) ) || status=$$?; \
 	$(E2E_PROD) deploy/prod-local stop; exit $$status
+
+.PHONY: api-fuzz
+api-fuzz: install ## Fuzz the JSON API with schemathesis as a freelancer and a client (about 5 minutes, loopback only)
+	$(BIN)/python bench/api_fuzz.py $(API_FUZZ_ARGS)
+
+.PHONY: load-faults
+load-faults: install ## Load and fault tests of the production layout (~10 min; LOAD_FAULTS_ARGS)
+	$(BIN)/python bench/load_faults.py $(LOAD_FAULTS_ARGS)

@@ -185,10 +185,20 @@ def test_session_mode_switch_without_csrf_is_refused(csrf_client, user):
     assert mode_of(user) == "client"
 
 
-def test_unknown_mode_is_422_and_changes_nothing(client, user, write_token):
-    response = _post(client, "/me/mode", {"mode": "boss"}, **bearer(write_token.secret))
-    _assert_error(response, 422, "unknown_mode")
+def test_unknown_mode_is_422_naming_the_choices_and_changes_nothing(client, user, write_token):
+    # when the mode is not one of the documented choices
+    response = _post(client, "/me/mode", {"mode": "boss"}, **bearer(write_token.secret), **EN)
+    # then the validation error names the field and the choices, and nothing changes
+    body = _assert_error(response, 422, "validation_error")
+    assert body["details"] == [
+        {"loc": ["body", "payload", "mode"], "msg": 'Choose one of: "client", "freelancer".'}
+    ]
     assert mode_of(user) == "client"
+
+
+def test_the_openapi_document_lists_the_modes(client):
+    schema = client.get(f"{API}/openapi.json").json()["components"]["schemas"]["ModeIn"]
+    assert schema["properties"]["mode"]["enum"] == ["client", "freelancer"]
 
 
 def test_missing_mode_is_a_validation_error_with_details(client, user, write_token):

@@ -222,3 +222,48 @@ def test_moderator_unpublishes_through_the_api(moderator, buyer, service):
         "unpublished",
         "Spam",
     )
+
+
+@pytest.mark.parametrize(("query", "status"), [("100", 200), ("0", 200), ("-1", 422), ("1e2", 422)])
+def test_the_price_filters_take_decimals_from_zero_up(client, query, status):
+    assert client.get("/api/v1/services", {"min_price": query}).status_code == status
+    assert client.get("/api/v1/services", {"max_price": query}).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("currency", "BTC"), ("tiers", [{"level": "basic", "price": 800.5, "delivery_days": 5}])],
+)
+def test_a_service_outside_the_documented_rules_is_refused_and_not_saved(
+    client, user, field, value
+):
+    # when a freelancer posts a service with an unknown currency or a fractional number price
+    response = client.post(
+        "/api/v1/services",
+        service_payload(CategoryFactory(), **{field: value}),
+        content_type="application/json",
+        **bearer(user),
+    )
+    # then it is a validation error on that field, and nothing is saved
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"][2] == field
+    assert not Service.objects.exists()
+
+
+def test_the_openapi_document_lists_the_tier_levels(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["ServiceIn"]["properties"]["tiers"]["maxItems"] == 3
+    assert schemas["TierIn"]["properties"]["level"]["enum"] == ["basic", "standard", "premium"]
+
+
+def test_an_unknown_tier_level_is_refused_and_nothing_is_saved(client, user):
+    tiers = [{"level": "deluxe", "price": "800", "delivery_days": 5}]
+    response = client.post(
+        "/api/v1/services",
+        service_payload(CategoryFactory(), tiers=tiers),
+        content_type="application/json",
+        **bearer(user),
+    )
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"][2:] == ["tiers", "0", "level"]
+    assert not Service.objects.exists()

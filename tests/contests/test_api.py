@@ -235,3 +235,32 @@ def test_writes_need_authentication(client):
     )
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("judging_days", 0), ("judging_days", 31), ("currency", "XYZ"), ("entry_visibility", "open")],
+)
+def test_a_value_outside_the_documented_choices_and_bounds_is_refused(client, user, field, value):
+    # when a contest is posted with a value the OpenAPI document rules out
+    response = client.post(
+        "/api/v1/contests",
+        payload(CategoryFactory(), **{field: value}),
+        content_type="application/json",
+        **bearer(user),
+    )
+    # then it is a validation error on that field, and no contest is made
+    assert response.status_code == 422
+    assert [detail["loc"][-1] for detail in response.json()["details"]] == [field]
+    assert not Contest.objects.exists()
+
+
+def test_the_openapi_document_states_the_contest_rules(client):
+    document = client.get("/api/v1/openapi.json").json()
+    contest = document["components"]["schemas"]["ContestIn"]["properties"]
+    assert (contest["judging_days"]["minimum"], contest["judging_days"]["maximum"]) == (1, 30)
+    assert contest["entry_visibility"]["enum"] == ["previews", "sealed"]
+    # an entry needs at least one file (none at all is "field required")
+    entries = document["paths"]["/api/v1/contests/{contest_id}/entries"]["post"]
+    form = entries["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["files"]["minItems"] == 1

@@ -11,9 +11,12 @@ from jiedan.core.jobs import deferred_jobs_resend, enqueue_after_commit
 from jiedan.core.models import DeferredJob
 from jiedan.core.ratelimit import ratelimit_hit
 from jiedan.matching.models import Embedding
+from jiedan.messaging.models import Message
+from jiedan.messaging.services import conversation_open_for_subject, message_send
 from jiedan.notifications.models import Notification
 from jiedan.notifications.services import notification_send
 from jiedan.search.models import SearchDocument
+from tests.contracts.factories import active_contract
 from tests.factories import UserFactory
 from tests.projects.factories import open_project
 
@@ -64,16 +67,20 @@ def test_pages_and_rate_limits_work_while_the_cache_is_unreachable(cache_down, c
         ratelimit_hit(scope="outage", key="someone", rate="1/60")
 
 
-def test_a_notification_is_stored_while_the_live_channel_is_unreachable(
-    settings, django_capture_on_commit_callbacks
-):
-    # given the channel layer's Redis stopped
+@pytest.fixture
+def live_channel_down(settings):
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [{"address": NOTHING_LISTENS, "socket_timeout": 1}]},
         }
     }
+
+
+def test_a_notification_is_stored_while_the_live_channel_is_unreachable(
+    live_channel_down, django_capture_on_commit_callbacks
+):
+    # given the channel layer's Redis stopped
     recipient = UserFactory()
     # when a notification is sent and its transaction commits
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,3 +112,18 @@ def test_jobs_the_broker_refuses_are_kept_and_sent_once_it_is_back(
     assert deferred_jobs_resend() == 1
     assert Embedding.objects.filter(kind="service", object_id=7).count() == 1
     assert not DeferredJob.objects.exists()
+
+
+def test_a_message_is_sent_while_the_live_channel_is_unreachable(
+    live_channel_down, django_capture_on_commit_callbacks
+):
+    # given the channel layer's Redis stopped, and the conversation of a contract
+    contract = active_contract()
+    conversation = conversation_open_for_subject(
+        user=contract.client, kind="contract", subject_id=contract.pk
+    )
+    # when the client sends a message (its live pushes go out together after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(sender=contract.client, conversation_id=conversation.pk, body="Any news?")
+    # then the send succeeded and the message is stored; only the live pushes were dropped
+    assert Message.objects.filter(conversation=conversation).count() == 1

@@ -208,3 +208,31 @@ def test_amounts_keep_their_decimal_places(client, user):
     body = client.get(f"{BASE}/summary", **bearer(user)).json()
     assert Decimal(body["available"]) == Decimal("0.10")
     assert body["available"] == "0.10"
+
+
+@pytest.mark.parametrize("amount", [100.5, "100.5 ", "1e2", "¥100"])
+def test_an_amount_that_is_not_a_decimal_string_is_refused_and_nothing_moves(client, user, amount):
+    # given the money tables as they are
+    before = row_counts()
+    # when a top-up's amount is a fractional JSON number or not plain digits and a point
+    response = post(
+        client, "/top-ups", {"amount": amount, "currency": "CNY"}, bearer(user), key="t-bad"
+    )
+    # then it is a validation error on the amount, and no money row was written
+    assert response.status_code == 422
+    assert [detail["loc"][-1] for detail in response.json()["details"]] == ["amount"]
+    assert row_counts() == before
+
+
+def test_the_openapi_document_gives_the_amount_pattern_and_the_payout_kinds(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    # an amount is a whole number or a decimal string of the documented pattern
+    amount = schemas["TopUpIn"]["properties"]["amount"]["anyOf"]
+    assert [part["type"] for part in amount] == ["integer", "string"]
+    assert amount[1]["pattern"] == r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
+    # the payout kinds are listed in place, not as a "Kind" shared with the contracts' kinds
+    kind = schemas["PayoutMethodIn"]["properties"]["kind"]
+    assert kind["enum"] == list(PayoutMethod.Kind.values)
+    assert schemas["WalletStatementOut"]["properties"]["results"]["items"] == {
+        "$ref": "#/components/schemas/WalletEntryOut"
+    }

@@ -245,3 +245,18 @@ def test_openapi_documents_the_task_routes(client):
     assert "/api/v1/tasks/{task_id}/pieces" in paths
     body = paths["/api/v1/tasks/{task_id}/pieces"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "multipart/form-data"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("pieces_wanted", 0), ("pieces_wanted", 10_001), ("currency", "XYZ"), ("unit_price", 1.2)],
+)
+def test_a_task_outside_the_documented_rules_is_refused_and_not_saved(user, client, field, value):
+    # when a client posts a task with a value the OpenAPI document rules out
+    response = post_json(
+        client, "/api/v1/tasks", payload(CategoryFactory(), **{field: value}), **bearer(user)
+    )
+    # then it is a validation error on that field, and no task is saved
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"][2] == field
+    assert not PieceTask.objects.exists()

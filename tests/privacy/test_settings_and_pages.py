@@ -114,6 +114,21 @@ def test_settings_through_the_api(user):
     assert put.status_code == 200 and put.json()["share_qq"] is True
 
 
+@pytest.mark.parametrize("value", [1, 0, "true", "yes"])
+def test_a_setting_that_is_not_a_json_boolean_is_refused_and_changes_nothing(user, value):
+    # when a setting comes as a number or a word instead of true or false
+    response = Client().put(
+        "/api/v1/privacy/settings",
+        data={"share_phone": value},
+        content_type="application/json",
+        **bearer(user),
+    )
+    # then it is a validation error on that setting, and nothing is stored
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"] == ["body", "payload", "share_phone"]
+    assert not PrivacySettings.objects.filter(user=user).exists()
+
+
 def test_the_deletion_page_explains_blockers_and_deletes_with_the_password():
     contract = active_contract()
     with translation.override("en"):

@@ -107,3 +107,38 @@ def test_client_profile_read(user):
     body = Client().get(f"{API}/clients/{user.pk}").json()
     assert body["name"] == "Acme"
     assert Client().get(f"{API}/clients/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("hourly_rate", "0"),
+        ("hourly_rate", "120.505"),
+        ("hourly_rate", 99.5),
+        ("languages", ["xx"]),
+        ("availability", "weekends"),
+        ("visibility", "friends"),
+    ],
+)
+def test_details_outside_the_documented_rules_are_refused_and_change_nothing(user, field, value):
+    # given a profile with a headline
+    services.freelancer_profile_update(user=user, details=details())
+    # when the owner sends a value the OpenAPI document rules out
+    response = Client().put(
+        f"{API}/me",
+        json.dumps({"headline": "Changed", field: value}),
+        content_type="application/json",
+        **_bearer(user),
+    )
+    # then it is a validation error on that field, and the profile is unchanged
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"][2] == field
+    body = Client().get(f"{API}/me", **_bearer(user)).json()
+    assert body["headline"] == "Brand designer for tea shops"
+
+
+@pytest.mark.parametrize(
+    ("rating", "status"), [("4.5", 200), ("5", 200), ("5.5", 422), ("-1", 422), ("4,5", 422)]
+)
+def test_the_rating_filter_takes_0_to_5_as_the_document_says(client, rating, status):
+    assert client.get(f"{API}/freelancers", {"rating_min": rating}).status_code == status

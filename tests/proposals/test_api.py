@@ -153,3 +153,36 @@ def test_invitations_round_trip():
 
 def test_anonymous_callers_are_refused():
     assert Client().get("/api/v1/proposals/quota").status_code == 401
+
+
+def test_declining_with_a_reason_off_the_list_is_refused_and_changes_nothing():
+    # given a submitted proposal
+    project = open_project()
+    proposal = proposal_on(project)
+    # when the client declines it with a reason that is not one of the listed ones
+    response = api(project.client).post(
+        f"/api/v1/proposals/{proposal.pk}/decline",
+        {"reason": "too_cheap"},
+        content_type="application/json",
+    )
+    # then it is a validation error on the reason, and the proposal stays as it was
+    assert response.status_code == 422
+    assert [detail["loc"][-1] for detail in response.json()["details"]] == ["reason"]
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+
+def test_the_openapi_document_describes_the_proposals_own_milestones(client):
+    # the proposal's milestones (due in days) once shared a name with the contract's (due
+    # on a date), and the document showed the contract's to proposal writers
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    milestones = schemas["ProposalCreateIn"]["properties"]["milestones"]["items"]
+    assert milestones == {"$ref": "#/components/schemas/ProposalMilestoneIn"}
+    assert "due_in_days" in schemas["ProposalMilestoneIn"]["required"]
+    assert "due_date" in schemas["MilestoneIn"]["properties"]
+    assert schemas["DeclineIn"]["properties"]["reason"]["enum"][0] == ""
+    # attachments: at least one file (none at all is "field required")
+    upload = document["paths"]["/api/v1/proposals/{proposal_id}/attachments"]["post"]
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["files"]["minItems"] == 1

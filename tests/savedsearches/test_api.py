@@ -57,6 +57,9 @@ def test_save_list_change_and_delete(user):
         ),
         ({"criteria": {"sort": "newest", "q": "x"}}, 422, "validation_error"),
         ({"criteria": {"q": "x"}, "email_alerts": "hourly"}, 422, "validation_error"),
+        # the documented decimal pattern: digits and one point, no blank, no float
+        ({"criteria": {"q": "x", "client_rating_min": ""}}, 422, "validation_error"),
+        ({"criteria": {"currency": "CNY", "budget_min": 9.5}}, 422, "validation_error"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_saves_nothing(user, payload, status, code):

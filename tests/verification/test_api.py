@@ -242,3 +242,12 @@ def test_another_persons_attempt_is_404(api, other_user, skill_test):
     assert response.status_code == 404
     attempt.refresh_from_db()
     assert attempt.status == "open"
+
+
+def test_an_unknown_document_type_is_refused_and_nothing_is_submitted(api):
+    # when the identity form names a document type that is not on the list
+    response = api.post(f"{BASE}/identity", _identity_form(document_type="library_card"))
+    # then it is a validation error on that field, and no submission is stored
+    assert response.status_code == 422
+    assert response.json()["details"][0]["loc"] == ["form", "document_type"]
+    assert not IdentitySubmission.objects.exists()

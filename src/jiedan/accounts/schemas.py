@@ -3,6 +3,10 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from jiedan.core.api_types import choice_input
+
+from .models import User
+
 
 class MeOut(Schema):
     id: int
@@ -15,8 +19,11 @@ class MeOut(Schema):
     mfa_enabled: bool
 
 
+ModeChoice = choice_input(User.Mode)
+
+
 class ModeIn(Schema):
-    mode: str = Field(description="client or freelancer")
+    mode: ModeChoice = Field(description="client or freelancer")
 
 
 class TokenCreateIn(Schema):

@@ -5,7 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import MAX_DELIVERY_DAYS, MAX_REVISIONS
+from jiedan.core.api_types import DecimalIn, NonNegativeDecimalIn, choice_input
+from jiedan.core.money import Currency
+
+from .models import MAX_DELIVERY_DAYS, MAX_REVISIONS, Level
 from .selectors import PER_PAGE, Sort
 
 MAX_PAGE_SIZE = 50
@@ -16,19 +19,22 @@ class ServiceQuery(Schema):
 
     category: str | None = None
     currency: str | None = None
-    min_price: Decimal | None = Field(None, ge=0)
-    max_price: Decimal | None = Field(None, ge=0)
+    min_price: NonNegativeDecimalIn | None = None
+    max_price: NonNegativeDecimalIn | None = None
     max_days: int | None = Field(None, ge=1)
     sort: str = Field(Sort.NEWEST, pattern=f"^({Sort.NEWEST}|{Sort.PRICE}|{Sort.FASTEST})$")
     page: int = Field(1, ge=1)
     page_size: int = Field(PER_PAGE, ge=1, le=MAX_PAGE_SIZE)
 
 
+LevelChoice = choice_input(Level)
+
+
 class TierIn(Schema):
-    level: str
+    level: LevelChoice
     name: str = ""
     summary: str = ""
-    price: Decimal
+    price: DecimalIn
     delivery_days: int = Field(ge=1, le=MAX_DELIVERY_DAYS)
     revisions: int = Field(0, ge=0, le=MAX_REVISIONS)
     features: list[str] = []
@@ -36,7 +42,7 @@ class TierIn(Schema):
 
 class ExtraIn(Schema):
     title: str
-    price: Decimal
+    price: DecimalIn
     days_saved: int = Field(0, ge=0)
     extra_revisions: int = Field(0, ge=0)
 
@@ -46,13 +52,16 @@ class FaqIn(Schema):
     answer: str
 
 
+CurrencyChoice = choice_input(Currency)
+
+
 class ServiceIn(Schema):
     title: str = Field(max_length=120)
     description: str = ""
     category_id: int | None = None
     skill_ids: list[int] = []
-    currency: str = "CNY"
-    tiers: list[TierIn] = []
+    currency: CurrencyChoice = Currency.CNY
+    tiers: list[TierIn] = Field([], max_length=len(Level), description="Each level once")
     extras: list[ExtraIn] = []
     faqs: list[FaqIn] = []
 
@@ -80,13 +89,13 @@ class FaqOut(Schema):
     answer: str
 
 
-class CategoryOut(Schema):
+class CategoryRefOut(Schema):
     id: int
     slug: str
     name: str
 
 
-class SkillOut(Schema):
+class SkillRefOut(Schema):
     id: int
     slug: str
     name: str
@@ -101,7 +110,7 @@ class ServiceSummaryOut(Schema):
     id: int
     title: str
     owner: OwnerOut
-    category: CategoryOut | None
+    category: CategoryRefOut | None
     currency: str
     starting_price: Decimal | None
     delivery_days: int | None
@@ -113,8 +122,8 @@ class ServiceOut(Schema):
     title: str
     description: str
     owner: OwnerOut
-    category: CategoryOut | None
-    skills: list[SkillOut]
+    category: CategoryRefOut | None
+    skills: list[SkillRefOut]
     currency: str
     cover_url: str | None
     status: str
@@ -136,7 +145,7 @@ class ServicePageOut(Schema):
 class OrderIn(Schema):
     tier: str
     extras: list[int] = []
-    expected_total: Decimal | None = None
+    expected_total: DecimalIn | None = None
 
 
 class OrderExtraOut(Schema):

@@ -9,6 +9,8 @@ Publish and award also need an ``Idempotency-Key`` header: a repeat with the sam
 first answer again (``jiedan.core.idempotency``).
 """
 
+from typing import Annotated
+
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
@@ -20,11 +22,11 @@ from .downloads import original_response, preview_response
 from .models import Contest, EntryFile
 from .schemas import (
     AwardIn,
+    ContestEntryOut,
     ContestIn,
     ContestOut,
     ContestPageOut,
     ContestQuery,
-    EntryOut,
     RatingIn,
 )
 from .selectors import ContestFilters, VisibleEntry
@@ -150,12 +152,12 @@ def contest_publish(request, contest_id: int):
     return _own(request, contest_id)
 
 
-@router.post("/{contest_id}/entries", response={201: EntryOut})
+@router.post("/{contest_id}/entries", response={201: ContestEntryOut})
 def entry_submit(
     request,
     contest_id: int,
     title: Form[str],
-    files: File[list[UploadedFile]],
+    files: Annotated[list[UploadedFile], File(min_length=1)],
     note: Form[str] = "",
 ):
     """Submit an entry (multipart: ``title``, optional ``note``, 1-5 ``files``)."""
@@ -165,7 +167,7 @@ def entry_submit(
     return Status(201, _entry(selectors.visible_entry(entry=entry, viewer=request.user)))
 
 
-@router.post("/entries/{entry_id}/rate", response=EntryOut)
+@router.post("/entries/{entry_id}/rate", response=ContestEntryOut)
 def entry_rate(request, entry_id: int, payload: RatingIn):
     """The client rates an entry 1 to 5."""
     services.entry_rate(client=request.user, entry_id=entry_id, rating=payload.rating)

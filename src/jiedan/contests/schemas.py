@@ -5,7 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import DEFAULT_JUDGING_DAYS, EntryVisibility
+from jiedan.core.api_types import DecimalIn, choice_input
+from jiedan.core.money import Currency
+
+from .models import DEFAULT_JUDGING_DAYS, MAX_JUDGING_DAYS, EntryVisibility
 from .selectors import PER_PAGE
 
 MAX_PAGE_SIZE = 50
@@ -17,16 +20,20 @@ class ContestQuery(Schema):
     page_size: int = Field(PER_PAGE, ge=1, le=MAX_PAGE_SIZE)
 
 
+CurrencyChoice = choice_input(Currency)
+EntryVisibilityChoice = choice_input(EntryVisibility)
+
+
 class ContestIn(Schema):
     title: str = Field(max_length=120)
     brief: str = Field("", max_length=10000)
     category_id: int | None = None
     skill_ids: list[int] = []
-    currency: str = "CNY"
-    prizes: list[Decimal] = Field([], description="Amounts by place, first place first (1-3).")
+    currency: CurrencyChoice = Currency.CNY
+    prizes: list[DecimalIn] = Field([], description="Amounts by place, first place first (1-3).")
     entry_deadline: datetime | None = None
-    judging_days: int = DEFAULT_JUDGING_DAYS
-    entry_visibility: str = EntryVisibility.PREVIEWS
+    judging_days: int = Field(DEFAULT_JUDGING_DAYS, ge=1, le=MAX_JUDGING_DAYS)
+    entry_visibility: EntryVisibilityChoice = EntryVisibility.PREVIEWS
 
 
 class RatingIn(Schema):
@@ -42,13 +49,13 @@ class PersonOut(Schema):
     name: str
 
 
-class CategoryOut(Schema):
+class CategoryRefOut(Schema):
     id: int
     slug: str
     name: str
 
 
-class SkillOut(Schema):
+class SkillRefOut(Schema):
     id: int
     slug: str
     name: str
@@ -63,7 +70,7 @@ class ContestSummaryOut(Schema):
     id: int
     title: str
     client: PersonOut
-    category: CategoryOut | None
+    category: CategoryRefOut | None
     currency: str
     prizes: list[PrizeOut]
     prize_total: Decimal
@@ -85,7 +92,7 @@ class EntryFileOut(Schema):
     original_url: str | None = Field(description="Only for those who may download it.")
 
 
-class EntryOut(Schema):
+class ContestEntryOut(Schema):
     id: int
     contest_id: int
     title: str
@@ -101,11 +108,11 @@ class EntryOut(Schema):
 
 class ContestOut(ContestSummaryOut):
     brief: str
-    skills: list[SkillOut]
+    skills: list[SkillRefOut]
     judging_days: int
     updated_at: datetime
     entries_sealed: bool = Field(description="Entries are hidden from the caller until the award.")
-    entries: list[EntryOut]
+    entries: list[ContestEntryOut]
 
 
 class ContestPageOut(Schema):

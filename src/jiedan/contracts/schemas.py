@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiedan.core.api_types import DecimalIn
+
 from .models import (
     MAX_MILESTONES,
     MEMO_MAX_LENGTH,
@@ -32,7 +34,7 @@ class ContractQuery(Schema):
 
 class MilestoneIn(Schema):
     title: str = Field(max_length=200)
-    amount: Decimal
+    amount: DecimalIn
     due_date: date | None = None
 
 
@@ -45,7 +47,7 @@ class TermsIn(Schema):
     ip_transfer: IpTransfer = IpTransfer.ON_FULL_PAYMENT
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=MAX_MILESTONES)
     kind: Kind = Kind.FIXED
-    hourly_rate: Decimal | None = Field(None, description="hourly terms: the rate an hour")
+    hourly_rate: DecimalIn | None = Field(None, description="hourly terms: the rate an hour")
     weekly_limit: int | None = Field(None, description="hourly terms: hours a week at most")
 
 
@@ -70,7 +72,7 @@ class DeliveryIn(Schema):
 
 
 class CancellationIn(Schema):
-    freelancer_share: Decimal
+    freelancer_share: DecimalIn
     reason: str = Field(max_length=REASON_MAX_LENGTH)
 
 
@@ -203,7 +205,7 @@ class ChangeIn(TermsIn):
 
     milestones: list[ChangeMilestoneIn] = Field(default_factory=list, max_length=MAX_MILESTONES)
     kind: Kind = Kind.FIXED
-    hourly_rate: Decimal | None = None
+    hourly_rate: DecimalIn | None = None
     weekly_limit: int | None = None
     reason: str = Field(max_length=CHANGE_REASON_MAX_LENGTH)
 

@@ -25,13 +25,13 @@ from . import selectors, services
 from .files import evidence_file_response
 from .schemas import (
     AssignIn,
-    DecisionIn,
+    DisputeDecisionIn,
+    DisputeNoteIn,
+    DisputeOfferIn,
+    DisputeOpenIn,
     DisputeOut,
     DisputeSummaryOut,
-    NoteIn,
-    OfferIn,
     OfferOut,
-    OpenIn,
     QueueRowOut,
     StatementIn,
 )
@@ -205,7 +205,7 @@ def _full(request, dispute_id: int) -> dict:
     }
 
 
-def _claim(payload: OpenIn) -> services.Claim:
+def _claim(payload: DisputeOpenIn) -> services.Claim:
     return services.Claim(
         reason=payload.reason,
         details=payload.details,
@@ -237,7 +237,7 @@ def dispute_queue(request):
 
 @router.post("", response={201: DisputeOut})
 @idempotent
-def dispute_open(request, payload: OpenIn):
+def dispute_open(request, payload: DisputeOpenIn):
     """Open a dispute on a milestone with money in escrow (``milestone_id``) or a weekly
     statement not billed yet (``statement_id``): the money moves to dispute hold (for a week,
     from the client's wallet first: 409 ``wallet_insufficient`` or ``week_unpaid`` when it is
@@ -265,7 +265,7 @@ def dispute_detail(request, dispute_id: int):
 
 
 @router.post("/{dispute_id}/offers", response={201: OfferOut})
-def offer_make(request, dispute_id: int, payload: OfferIn):
+def offer_make(request, dispute_id: int, payload: DisputeOfferIn):
     """A party offers a settlement: ``release``, ``refund`` or ``split`` with the
     freelancer's part; it replaces their previous open offer."""
     offer = services.dispute_offer_make(
@@ -287,7 +287,7 @@ def offer_accept(request, offer_id: int):
 
 
 @router.post("/offers/{offer_id}/decline", response=OfferOut)
-def offer_decline(request, offer_id: int, payload: NoteIn | None = None):
+def offer_decline(request, offer_id: int, payload: DisputeNoteIn | None = None):
     """The other party declines (optional ``note``); the maker withdraws their own offer."""
     offer = services.dispute_offer_decline(
         actor=request.user, offer_id=offer_id, note=payload.note if payload else ""
@@ -359,7 +359,7 @@ def delivery_file(request, dispute_id: int, file_id: int):
 
 @router.post("/{dispute_id}/decide", response=DisputeOut)
 @idempotent
-def decide(request, dispute_id: int, payload: DecisionIn):
+def decide(request, dispute_id: int, payload: DisputeDecisionIn):
     """The assigned mediator decides, once the evidence time is over (409 ``evidence_open``
     before): ``freelancer_amount`` to the freelancer, the rest to the client, with a written
     ``reason``; paid out at once."""

@@ -6,31 +6,33 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiedan.core.api_types import DecimalIn
+
 from .models import DETAILS_MAX_LENGTH, NOTE_MAX_LENGTH, Outcome, Reason
 from .services.mediation import REASON_MAX_LENGTH
 from .services.negotiation import STATEMENT_MAX_LENGTH
 
 
-class OpenIn(Schema):
+class DisputeOpenIn(Schema):
     milestone_id: int | None = Field(None, description="the milestone in dispute, or…")
     statement_id: int | None = Field(None, description="…the weekly statement in dispute")
     reason: Reason
     details: str = Field(max_length=DETAILS_MAX_LENGTH, description="what happened")
     desired_outcome: Outcome
-    desired_freelancer_amount: Decimal | None = Field(
+    desired_freelancer_amount: DecimalIn | None = Field(
         None, description="split: the freelancer's part, more than 0 and less than the amount"
     )
 
 
-class OfferIn(Schema):
+class DisputeOfferIn(Schema):
     outcome: Outcome
-    freelancer_amount: Decimal | None = Field(
+    freelancer_amount: DecimalIn | None = Field(
         None, description="split: the freelancer's part, from 0 to the amount"
     )
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
-class NoteIn(Schema):
+class DisputeNoteIn(Schema):
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
@@ -38,8 +40,8 @@ class StatementIn(Schema):
     statement: str = Field(max_length=STATEMENT_MAX_LENGTH)
 
 
-class DecisionIn(Schema):
-    freelancer_amount: Decimal = Field(
+class DisputeDecisionIn(Schema):
+    freelancer_amount: DecimalIn = Field(
         description="paid to the freelancer; the client gets the rest"
     )
     reason: str = Field(max_length=REASON_MAX_LENGTH)
@@ -93,7 +95,7 @@ class FileOut(Schema):
     url: str
 
 
-class DeliveryOut(Schema):
+class DisputeDeliveryOut(Schema):
     id: int
     number: int
     message: str
@@ -102,7 +104,7 @@ class DeliveryOut(Schema):
     files: list[FileOut]
 
 
-class AcceptanceOut(Schema):
+class DisputeAcceptanceOut(Schema):
     party: PersonOut
     digest: str
     accepted_at: datetime
@@ -115,8 +117,8 @@ class CaseOut(Schema):
     terms_version: int | None
     terms_digest: str | None
     terms_scope: str | None
-    acceptances: list[AcceptanceOut]
-    deliveries: list[DeliveryOut]
+    acceptances: list[DisputeAcceptanceOut]
+    deliveries: list[DisputeDeliveryOut]
     conversation_id: int | None
     conversation_export_url: str | None
 

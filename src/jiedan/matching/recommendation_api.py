@@ -3,6 +3,7 @@ freelancers for one of the caller's open projects, and the answers that teach bo
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
+from pydantic import StrictBool
 
 from jiedan.core.errors import NotFound
 from jiedan.profiles.selectors import freelancer_profile_of
@@ -36,7 +37,7 @@ class FreelancerMatchOut(Schema):
 
 
 class FeedbackIn(Schema):
-    interested: bool
+    interested: StrictBool
 
 
 class DoneOut(Schema):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiedan.core.api_types import PositiveAmountIn
 from jiedan.core.money import Currency
 
 from .assistants.brief import NEED_MAX_CHARS
@@ -38,7 +39,7 @@ class PricingOut(Schema):
 class BriefIn(Schema):
     text: str = Field(min_length=1, max_length=NEED_MAX_CHARS, description="The need, zh or en")
     currency: Currency = Currency.CNY
-    budget: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
+    budget: PositiveAmountIn | None = None
 
 
 class NamedOut(Schema):

@@ -2,6 +2,8 @@
 about a subject, history (cursor pages, or only what is newer), sending, marking read and
 searching, files. A conversation the caller is not a member of is 404 and nothing changes."""
 
+from typing import Annotated
+
 from django.urls import reverse
 from ninja import File, Form, Router, Status, UploadedFile
 
@@ -12,14 +14,14 @@ from .models import SharedAs
 from .schemas import (
     BlockOut,
     ConversationListOut,
+    ConversationOpenIn,
     ConversationOut,
     MessageOut,
     MessagePageOut,
-    OpenIn,
+    MessagingReportIn,
+    MessagingReportOut,
     ReadIn,
     ReadOut,
-    ReportIn,
-    ReportOut,
     SendIn,
     UnreadCountOut,
 )
@@ -84,7 +86,7 @@ def conversations(request):
 
 
 @router.post("/conversations", response={200: ConversationOut})
-def conversation_open(request, payload: OpenIn):
+def conversation_open(request, payload: ConversationOpenIn):
     """The conversation about a proposal, contract, order or invitation the caller is a party
     to, created on first use."""
     conversation = services.conversation_open_for_subject(
@@ -120,7 +122,7 @@ def message_send(request, conversation_id: int, payload: SendIn):
 def message_send_files(
     request,
     conversation_id: int,
-    files: File[list[UploadedFile]],
+    files: Annotated[list[UploadedFile], File(min_length=1)],
     body: Form[str] = "",
     shared_as: Form[str] = SharedAs.ORIGINAL,
 ):
@@ -189,15 +191,15 @@ def unblock(request, user_id: int):
     return {"user_id": user_id, "blocked": False}
 
 
-@router.post("/people/{user_id}/report", response={201: ReportOut})
-def report_person(request, user_id: int, payload: ReportIn):
+@router.post("/people/{user_id}/report", response={201: MessagingReportOut})
+def report_person(request, user_id: int, payload: MessagingReportIn):
     """Report someone you have talked with to trust and safety."""
     flag = services.user_report(reporter=request.user, user_id=user_id, note=payload.note)
     return Status(201, {"id": flag.pk, "status": flag.status})
 
 
-@router.post("/messages/{message_id}/report", response={201: ReportOut})
-def report_message(request, message_id: int, payload: ReportIn):
+@router.post("/messages/{message_id}/report", response={201: MessagingReportOut})
+def report_message(request, message_id: int, payload: MessagingReportIn):
     """Report a message of a conversation you are in to trust and safety."""
     flag = services.message_report(reporter=request.user, message_id=message_id, note=payload.note)
     return Status(201, {"id": flag.pk, "status": flag.status})

@@ -26,12 +26,12 @@ class ConversationListOut(Schema):
     results: list[ConversationOut]
 
 
-class OpenIn(Schema):
+class ConversationOpenIn(Schema):
     kind: str
     subject_id: int
 
 
-class AttachmentOut(Schema):
+class MessageAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -49,7 +49,7 @@ class MessageOut(Schema):
     created_at: datetime
     flagged: bool
     flag_reasons: list[str]
-    attachments: list[AttachmentOut]
+    attachments: list[MessageAttachmentOut]
     read: bool  # the sender's own message has been read by the other members
 
 
@@ -72,11 +72,11 @@ class ReadOut(Schema):
     unread_total: int
 
 
-class ReportIn(Schema):
+class MessagingReportIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class ReportOut(Schema):
+class MessagingReportOut(Schema):
     id: int
     status: str
 

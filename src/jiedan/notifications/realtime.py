@@ -39,4 +39,7 @@ def user_events_push(events: list[tuple[int, str, dict]]) -> None:
                 user_group(user_id), {"type": "user.event", "event": event, "data": data}
             )
 
-    transaction.on_commit(async_to_sync(send_all), robust=True)
+    def send_all_now():  # Django logs a failed callback by its __qualname__ (AsyncToSync has none)
+        async_to_sync(send_all)()
+
+    transaction.on_commit(send_all_now, robust=True)

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 from .kinds import Category, EmailMode
 
@@ -39,7 +39,7 @@ class PreferenceItem(Schema):
     model_config = ConfigDict(extra="forbid")
 
     category: Category
-    in_app: bool
+    in_app: StrictBool
     email: EmailMode
 
 

@@ -23,12 +23,12 @@ from .schemas import (
     PayoutMethodOut,
     RefundIn,
     RefundOut,
-    StatementOut,
     StatementQuery,
     SummaryOut,
     SummaryQuery,
     TopUpIn,
     TopUpOut,
+    WalletStatementOut,
     WebhookAckOut,
     WithdrawalIn,
     WithdrawalOut,
@@ -61,7 +61,7 @@ def summary(request, query: Query[SummaryQuery]):
     return wallet_summary(owner=request.user, currency=query.currency)
 
 
-@router.get("/statement", response=StatementOut)
+@router.get("/statement", response=WalletStatementOut)
 def statement(request, query: Query[StatementQuery]):
     """Your ledger entries (wallet, pending and payout accounts), newest first. Pass
     ``next_cursor`` as ``cursor`` for the next page."""

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiedan.core.api_types import DecimalIn, choice_input
 from jiedan.core.money import DEFAULT_CURRENCY, Currency
 
 from .models import PayoutMethod
@@ -35,7 +36,7 @@ class StatementQuery(Schema):
     account: str = Field("", pattern="^(|wallet|pending|payout)$")
 
 
-class EntryOut(Schema):
+class WalletEntryOut(Schema):
     id: int
     posted_at: datetime
     kind: str
@@ -47,13 +48,13 @@ class EntryOut(Schema):
     journal_id: int
 
 
-class StatementOut(Schema):
-    results: list[EntryOut]
+class WalletStatementOut(Schema):
+    results: list[WalletEntryOut]
     next_cursor: int | None
 
 
 class TopUpIn(Schema):
-    amount: Decimal
+    amount: DecimalIn
     currency: Currency = DEFAULT_CURRENCY
 
 
@@ -71,7 +72,7 @@ class TopUpOut(Schema):
 
 
 class RefundIn(Schema):
-    amount: Decimal
+    amount: DecimalIn
 
 
 class RefundOut(Schema):
@@ -87,7 +88,7 @@ class RefundOut(Schema):
 
 class WithdrawalIn(Schema):
     method_id: int
-    amount: Decimal
+    amount: DecimalIn
     currency: Currency = DEFAULT_CURRENCY
     otp_code: str = Field("", max_length=20, description="needed above the 2FA threshold")
 
@@ -105,8 +106,11 @@ class WithdrawalOut(Schema):
     completed_at: datetime | None
 
 
+PayoutKindChoice = choice_input(PayoutMethod.Kind)
+
+
 class PayoutMethodIn(Schema):
-    kind: PayoutMethod.Kind
+    kind: PayoutKindChoice
     holder_name: str = Field(max_length=60)
     account: str = Field(max_length=60)
     bank_name: str = Field("", max_length=60)

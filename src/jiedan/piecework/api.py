@@ -26,11 +26,11 @@ from .schemas import (
     PieceOut,
     PieceQuery,
     PieceTextIn,
-    ReasonIn,
     TaskIn,
     TaskOut,
     TaskPageOut,
     TaskQuery,
+    TaskReasonIn,
 )
 from .selectors import TaskFilters
 
@@ -180,7 +180,7 @@ def task_publish(request, task_id: int):
 
 @router.post("/{task_id}/close", response=TaskOut)
 @idempotent
-def task_close(request, task_id: int, payload: ReasonIn | None = None):
+def task_close(request, task_id: int, payload: TaskReasonIn | None = None):
     """Stop taking pieces; the unused budget returns once nothing is pending."""
     services.task_close(
         client=request.user, task_id=task_id, reason=payload.reason if payload else ""
@@ -190,7 +190,7 @@ def task_close(request, task_id: int, payload: ReasonIn | None = None):
 
 @router.post("/{task_id}/cancel", response=TaskOut)
 @idempotent
-def task_cancel(request, task_id: int, payload: ReasonIn | None = None):
+def task_cancel(request, task_id: int, payload: TaskReasonIn | None = None):
     """Withdraw a draft, or an open task without pending or accepted pieces."""
     services.task_cancel(
         client=request.user, task_id=task_id, reason=payload.reason if payload else ""
@@ -227,7 +227,7 @@ def piece_accept(request, piece_id: int):
 
 
 @router.post("/pieces/{piece_id}/reject", response=PieceOut)
-def piece_reject(request, piece_id: int, payload: ReasonIn):
+def piece_reject(request, piece_id: int, payload: TaskReasonIn):
     """Reject a pending piece with a reason its author sees; its slot frees up."""
     return _piece(
         services.piece_reject(client=request.user, piece_id=piece_id, reason=payload.reason)

@@ -5,7 +5,15 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import MAX_PIECE_TEXT_LENGTH, REJECTION_REASON_MAX_LENGTH, PieceStatus
+from jiedan.core.api_types import DecimalIn, choice_input
+from jiedan.core.money import Currency
+
+from .models import (
+    MAX_PIECE_TEXT_LENGTH,
+    MAX_PIECES_WANTED,
+    REJECTION_REASON_MAX_LENGTH,
+    PieceStatus,
+)
 from .selectors import PER_PAGE
 
 MAX_PAGE_SIZE = 50
@@ -21,19 +29,22 @@ class PieceQuery(Schema):
     status: PieceStatus | None = None
 
 
+CurrencyChoice = choice_input(Currency)
+
+
 class TaskIn(Schema):
     title: str = Field(max_length=120)
     instructions: str = Field("", max_length=10000)
     acceptance_criteria: str = Field("", max_length=5000)
     category_id: int | None = None
-    unit_price: Decimal | None = None
-    currency: str = "CNY"
-    pieces_wanted: int | None = None
-    max_per_freelancer: int | None = None
+    unit_price: DecimalIn | None = None
+    currency: CurrencyChoice = Currency.CNY
+    pieces_wanted: int | None = Field(None, ge=1, le=MAX_PIECES_WANTED)
+    max_per_freelancer: int | None = Field(None, ge=1, le=MAX_PIECES_WANTED)
     deadline: datetime | None = None
 
 
-class ReasonIn(Schema):
+class TaskReasonIn(Schema):
     reason: str = Field("", max_length=REJECTION_REASON_MAX_LENGTH)
 
 
@@ -46,7 +57,7 @@ class PersonOut(Schema):
     name: str
 
 
-class CategoryOut(Schema):
+class CategoryRefOut(Schema):
     id: int
     slug: str
     name: str
@@ -56,7 +67,7 @@ class TaskSummaryOut(Schema):
     id: int
     title: str
     client: PersonOut
-    category: CategoryOut | None
+    category: CategoryRefOut | None
     unit_price: Decimal | None
     currency: str
     pieces_wanted: int | None

@@ -1,18 +1,19 @@
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import StrictBool
 
 from jiedan.profiles.models import Visibility
 
 
 class PrivacySettingsIn(Schema):
-    share_phone: bool = False
-    share_wechat_id: bool = False
-    share_qq: bool = False
-    share_contact_email: bool = False
-    allow_recommendations: bool = True
+    share_phone: StrictBool = False
+    share_wechat_id: StrictBool = False
+    share_qq: StrictBool = False
+    share_contact_email: StrictBool = False
+    allow_recommendations: StrictBool = True
     visibility: Visibility | None = None
-    allow_promotion: bool | None = None
+    allow_promotion: StrictBool | None = None
 
 
 class PrivacySettingsOut(Schema):

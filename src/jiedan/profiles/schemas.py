@@ -2,10 +2,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
+
+from jiedan.core.api_types import PositiveAmountIn, RatingIn, choice_input
+from jiedan.core.money import Currency
+
+from .models import Availability, ServiceMode, SpokenLanguage, Visibility
 
 
-class SkillOut(Schema):
+class ProfileSkillOut(Schema):
     id: int
     slug: str
     name: str
@@ -32,7 +37,7 @@ class PortfolioItemOut(Schema):
     solution: str
     result: str
     category: str | None
-    skills: list[SkillOut]
+    skills: list[ProfileSkillOut]
     files: list[PortfolioFileOut]
 
 
@@ -51,7 +56,7 @@ class FreelancerProfileOut(Schema):
     service_radius_km: int | None
     availability: str
     years_experience: int
-    skills: list[SkillOut]
+    skills: list[ProfileSkillOut]
     certifications: list[CertificationOut]
     portfolio: list[PortfolioItemOut]
     updated_at: datetime
@@ -71,19 +76,26 @@ class OwnProfileOut(FreelancerProfileOut):
     next_steps: list[CompletenessStepOut]
 
 
+CurrencyChoice = choice_input(Currency)
+LanguageChoice = choice_input(SpokenLanguage)
+ServiceModeChoice = choice_input(ServiceMode)
+AvailabilityChoice = choice_input(Availability)
+VisibilityChoice = choice_input(Visibility)
+
+
 class ProfileDetailsIn(Schema):
     headline: str = Field(default="", max_length=120)
     bio: str = Field(default="", max_length=5000)
-    hourly_rate: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
-    currency: str = "CNY"
-    languages: list[str] = []
+    hourly_rate: PositiveAmountIn | None = None
+    currency: CurrencyChoice = Currency.CNY
+    languages: list[LanguageChoice] = []
     city: str = Field(default="", max_length=80)
-    service_mode: str = "remote"
+    service_mode: ServiceModeChoice = ServiceMode.REMOTE
     service_radius_km: int | None = None
-    availability: str = "as_needed"
+    availability: AvailabilityChoice = Availability.AS_NEEDED
     years_experience: int = Field(default=0, ge=0, le=80)
-    visibility: str = "public"
-    allow_promotion: bool = False
+    visibility: VisibilityChoice = Visibility.PUBLIC
+    allow_promotion: StrictBool = False
 
 
 class SkillsIn(Schema):
@@ -104,7 +116,7 @@ class FreelancerQuery(Schema):
     """Find freelancers: ``q`` is a need in words, Chinese or English (words and meaning)."""
 
     q: str = Field("", max_length=200)
-    rating_min: Decimal | None = Field(None, ge=0, le=5, description="Rated freelancers only")
+    rating_min: RatingIn | None = Field(None, description="Rated freelancers only")
     level: str = Field("", pattern="^(|new|rising|top_rated)$", description="At least this level")
     sort: str = Field(
         "", pattern="^(|relevance|rating|newest)$", description="Default: best match with q"

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiedan.core.api_types import DecimalIn, choice_input
 from jiedan.core.money import Currency
 
-from .models import BudgetType, WorkMode
+from .models import BudgetType, Duration, Visibility, WorkMode
 from .selectors import MAX_PAGE_NUMBER, PER_PAGE, PostedWithin, Sort
 
 MAX_PAGE_SIZE = 50
@@ -21,14 +22,16 @@ class ProjectQuery(Schema):
     skills: list[str] = Field([], description="Skill slugs (repeat the parameter); any matches")
     budget_type: BudgetType | None = None
     currency: Currency | None = Field(None, description="Needed with budget_min / budget_max")
-    budget_min: Decimal | None = Field(None, description="Budget range overlapping the project's")
-    budget_max: Decimal | None = None
+    budget_min: DecimalIn | None = Field(None, description="Budget range overlapping the project's")
+    budget_max: DecimalIn | None = None
     posted_within: PostedWithin | None = None
     work_mode: WorkMode | None = None
     near: str = Field("", max_length=80, description="A city in China: 杭州, Hangzhou")
     distance_km: int | None = Field(None, description="From `near`, plus the project's radius")
     client_verified: bool = False
-    client_rating_min: Decimal | None = Field(None, description="0 to 5; unrated clients drop out")
+    client_rating_min: DecimalIn | None = Field(
+        None, description="0 to 5; unrated clients drop out"
+    )
     sort: Sort | None = Field(None, description="Default: relevance with `q`, else newest")
     cursor: str | None = Field(None, max_length=500, description="`next_cursor` of a response")
     page: int = Field(1, ge=1, le=MAX_PAGE_NUMBER, description="Without a cursor only")
@@ -39,21 +42,28 @@ class ProjectQuery(Schema):
         return {**values, "query": self.q}
 
 
+BudgetTypeChoice = choice_input(BudgetType)
+CurrencyChoice = choice_input(Currency)
+DurationChoice = choice_input(Duration, blank=True)
+WorkModeChoice = choice_input(WorkMode)
+VisibilityChoice = choice_input(Visibility)
+
+
 class ProjectIn(Schema):
     title: str = Field(max_length=120)
     description: str = Field("", max_length=10000)
     category_id: int | None = None
     skill_ids: list[int] = []
-    budget_type: str = "fixed"
-    budget_min: Decimal | None = None
-    budget_max: Decimal | None = None
-    currency: str = "CNY"
+    budget_type: BudgetTypeChoice = BudgetType.FIXED
+    budget_min: DecimalIn | None = None
+    budget_max: DecimalIn | None = None
+    currency: CurrencyChoice = Currency.CNY
     deadline: date | None = None
-    expected_duration: str = ""
-    work_mode: str = "remote"
+    expected_duration: DurationChoice = ""
+    work_mode: WorkModeChoice = WorkMode.REMOTE
     city: str = ""
     radius_km: int | None = Field(None, ge=0, le=32767)
-    visibility: str = "public"
+    visibility: VisibilityChoice = Visibility.PUBLIC
     screening_questions: list[str] = []
 
 
@@ -62,13 +72,13 @@ class PersonOut(Schema):
     name: str
 
 
-class CategoryOut(Schema):
+class CategoryRefOut(Schema):
     id: int
     slug: str
     name: str
 
 
-class SkillOut(Schema):
+class SkillRefOut(Schema):
     id: int
     slug: str
     name: str
@@ -78,7 +88,7 @@ class ProjectSummaryOut(Schema):
     id: int
     title: str
     client: PersonOut
-    category: CategoryOut | None
+    category: CategoryRefOut | None
     budget_type: str
     budget_min: Decimal | None
     budget_max: Decimal | None
@@ -89,7 +99,7 @@ class ProjectSummaryOut(Schema):
     published_at: datetime | None
 
 
-class AttachmentOut(Schema):
+class ProjectAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -100,7 +110,7 @@ class AttachmentOut(Schema):
 
 class ProjectOut(ProjectSummaryOut):
     description: str
-    skills: list[SkillOut]
+    skills: list[SkillRefOut]
     deadline: date | None
     expected_duration: str
     radius_km: int | None
@@ -108,11 +118,11 @@ class ProjectOut(ProjectSummaryOut):
     screening_questions: list[str]
     expires_at: datetime | None
     updated_at: datetime
-    attachments: list[AttachmentOut]
+    attachments: list[ProjectAttachmentOut]
 
 
 class ProjectListItemOut(ProjectSummaryOut):
-    skills: list[SkillOut]
+    skills: list[SkillRefOut]
     client_verified: bool
     client_rating: Decimal | None
     client_rating_count: int

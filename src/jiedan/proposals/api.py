@@ -5,6 +5,8 @@ Every endpoint needs a signed-in caller (token or session). Another person's pro
 project or invitation is 404 and nothing changes.
 """
 
+from typing import Annotated
+
 from django.core.paginator import Paginator
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -24,6 +26,7 @@ from .schemas import (
     ProposalIn,
     ProposalOut,
     QuotaOut,
+    StatusChoice,
 )
 
 router = Router(tags=["proposals"])
@@ -114,7 +117,7 @@ def proposal_quota(request):
 
 
 @router.get("/mine", response=list[ProposalOut])
-def proposals_mine(request, status: str | None = None):
+def proposals_mine(request, status: StatusChoice | None = None):
     """The caller's proposals, newest first (at most 200)."""
     proposals = selectors.proposals_of_freelancer(freelancer=request.user, status=status)
     proposals = proposals.select_related("freelancer").prefetch_related(
@@ -184,7 +187,9 @@ def proposal_update(request, proposal_id: int, payload: ProposalIn):
 
 
 @router.post("/{proposal_id}/attachments", response={201: ProposalOut})
-def proposal_attachments_add(request, proposal_id: int, files: File[list[UploadedFile]]):
+def proposal_attachments_add(
+    request, proposal_id: int, files: Annotated[list[UploadedFile], File(min_length=1)]
+):
     """Add files (images, PDF or ZIP; at most 5 in all) while the client has not read it."""
     services.proposal_attachments_add(
         freelancer=request.user, proposal_id=proposal_id, uploads=files

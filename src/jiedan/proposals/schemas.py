@@ -5,29 +5,37 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .models import ANSWER_MAX_LENGTH, COVER_LETTER_MAX_LENGTH, MAX_DELIVERY_DAYS
+from jiedan.core.api_types import DecimalIn, choice_input
+
+from .models import (
+    ANSWER_MAX_LENGTH,
+    COVER_LETTER_MAX_LENGTH,
+    MAX_DELIVERY_DAYS,
+    DeclineReason,
+    Status,
+)
 
 
 class OptionIn(Schema):
     tier: str
     summary: str = Field(max_length=300)
-    amount: Decimal
+    amount: DecimalIn
     delivery_days: int = Field(ge=1, le=MAX_DELIVERY_DAYS)
 
 
-class MilestoneIn(Schema):
+class ProposalMilestoneIn(Schema):
     title: str = Field(max_length=200)
-    amount: Decimal
+    amount: DecimalIn
     due_in_days: int = Field(ge=1, le=MAX_DELIVERY_DAYS)
 
 
 class ProposalIn(Schema):
     cover_letter: str = Field(max_length=COVER_LETTER_MAX_LENGTH)
-    amount: Decimal
+    amount: DecimalIn
     delivery_days: int = Field(ge=1, le=MAX_DELIVERY_DAYS)
     answers: list[str] = Field([], max_length=20)
     options: list[OptionIn] = Field([], max_length=3)
-    milestones: list[MilestoneIn] = Field([], max_length=20)
+    milestones: list[ProposalMilestoneIn] = Field([], max_length=20)
 
 
 class ProposalCreateIn(ProposalIn):
@@ -42,7 +50,7 @@ class OptionOut(Schema):
     delivery_days: int
 
 
-class MilestoneOut(Schema):
+class ProposalMilestoneOut(Schema):
     position: int
     title: str
     amount: Decimal
@@ -54,7 +62,7 @@ class AnswerOut(Schema):
     answer: str = Field(max_length=ANSWER_MAX_LENGTH)
 
 
-class AttachmentOut(Schema):
+class ProposalAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -79,8 +87,8 @@ class ProposalOut(Schema):
     delivery_days: int
     answers: list[AnswerOut]
     options: list[OptionOut]
-    milestones: list[MilestoneOut]
-    attachments: list[AttachmentOut]
+    milestones: list[ProposalMilestoneOut]
+    attachments: list[ProposalAttachmentOut]
     invited: bool
     viewed: bool
     editable: bool
@@ -112,8 +120,12 @@ class QuotaOut(Schema):
     resets_on: date
 
 
+DeclineReasonChoice = choice_input(DeclineReason, blank=True)
+StatusChoice = choice_input(Status)
+
+
 class DeclineIn(Schema):
-    reason: str = ""
+    reason: DeclineReasonChoice = ""
     note: str = Field("", max_length=500)
 
 

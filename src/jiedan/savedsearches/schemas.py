@@ -1,9 +1,9 @@
 from datetime import datetime
-from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
+from jiedan.core.api_types import DecimalIn
 from jiedan.core.money import Currency
 from jiedan.projects.models import BudgetType, WorkMode
 
@@ -20,13 +20,13 @@ class CriteriaIn(Schema):
     skills: list[str] = Field([], max_length=20)
     budget_type: BudgetType | None = None
     currency: Currency | None = None
-    budget_min: Decimal | None = None
-    budget_max: Decimal | None = None
+    budget_min: DecimalIn | None = None
+    budget_max: DecimalIn | None = None
     work_mode: WorkMode | None = None
     near: str = Field("", max_length=80)
     distance_km: int | None = None
-    client_verified: bool = False
-    client_rating_min: Decimal | None = None
+    client_verified: StrictBool = False
+    client_rating_min: DecimalIn | None = None
 
 
 class SavedSearchIn(Schema):

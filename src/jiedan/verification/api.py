@@ -5,11 +5,15 @@ Never returns a document number, a document image or which answer is correct.
 
 from ninja import File, Form, Router, Status, UploadedFile
 
+from jiedan.core.api_types import choice_input
+
 from . import selectors, services
-from .models import SkillTestAttempt
+from .models import DocumentType, SkillTestAttempt
 from .schemas import AnswersIn, AttemptOut, IdentityOut, SkillTestOut
 
 router = Router(tags=["verification"])
+
+DocumentTypeChoice = choice_input(DocumentType)
 
 
 def _identity(user) -> dict:
@@ -47,7 +51,7 @@ def identity_status(request):
 def identity_submit(
     request,
     document: File[UploadedFile],
-    document_type: Form[str],
+    document_type: Form[DocumentTypeChoice],
     real_name: Form[str],
     id_number: Form[str],
 ):

@@ -22,7 +22,7 @@ class IdentityOut(Schema):
     submission: IdentitySubmissionOut | None
 
 
-class SkillOut(Schema):
+class SkillRefOut(Schema):
     id: int
     slug: str
     name: str
@@ -31,7 +31,7 @@ class SkillOut(Schema):
 class SkillTestOut(Schema):
     id: int
     kind: str
-    skill: SkillOut
+    skill: SkillRefOut
     pass_percent: int
     time_limit_minutes: int
     questions_per_attempt: int

@@ -1,5 +1,6 @@
 """Public pages, dashboards, health probes and error pages."""
 
+import sys
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from jiedan.ledger.fees import fee_schedule, release_split, top_up_quote, withdrawal_quote
+from jiedan.ops.unavailable import database_unreachable, unavailable_response
 from jiedan.savedsearches.selectors import new_alert_count
 
 from .selectors import account_checklist, service_status
@@ -105,6 +107,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """The 500 handler, called while Django handles the failure; a database that cannot be
+    reached is temporary and answers 503 with Retry-After instead."""
+    error = sys.exc_info()[1]
+    if database_unreachable(error):
+        return unavailable_response(request, error)
     if request.path.startswith("/api/"):
         message = _("Something went wrong on our side.")
         return JsonResponse({"code": "server_error", "message": message}, status=500)

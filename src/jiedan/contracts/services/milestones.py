@@ -214,7 +214,7 @@ def contract_complete_if_settled(contract: Contract, *, actor, now) -> None:
     paid, is completed."""
     if contract.status not in REVIEWING:
         return
-    statuses = set(contract.milestones.values_list("status", flat=True))
+    statuses = set(contract.milestones.order_by().values_list("status", flat=True))
     if statuses <= FINAL and MilestoneStatus.RELEASED in statuses:
         contract.ended_at = now
         contract_transition(
@@ -259,7 +259,10 @@ def milestone_auto_approve(*, milestone_id: int, now=None) -> Milestone | None:
     periodic job). Re-checked under the locks: None when the client acted first."""
     now = now or timezone.now()
     contract_id = (
-        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+        Milestone.objects.filter(pk=milestone_id)
+        .values_list("contract_id", flat=True)
+        .order_by("pk")
+        .first()
     )
     if contract_id is None:
         return None
