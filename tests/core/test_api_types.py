@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from ninja import Schema
 from pydantic import ValidationError
 
@@ -25,6 +26,13 @@ class Prices(Schema):
     rate: PositiveAmountIn | None = None
     rating: RatingIn | None = None
     currency: choice_input(Currency) = Currency.CNY
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are compared in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def branch(name: str, kind: str) -> dict:

@@ -65,12 +65,15 @@ def assigner():
     return StaffFactory(roles=["admin"])
 
 
-def in_mediation(dispute: Dispute, *, mediator_user=None, now=None) -> Dispute:
+def in_mediation(dispute: Dispute, *, mediator_user=None, assigner_user=None, now=None) -> Dispute:
     """Escalated by the client, assigned to a mediator, the evidence time over by ``now``."""
     services.dispute_escalate(actor=dispute.contract.client, dispute_id=dispute.pk, now=now)
     mediator_user = mediator_user or mediator()
     services.dispute_assign(
-        actor=assigner(), dispute_id=dispute.pk, mediator_id=mediator_user.pk, now=now
+        actor=assigner_user or assigner(),
+        dispute_id=dispute.pk,
+        mediator_id=mediator_user.pk,
+        now=now,
     )
     dispute.refresh_from_db()
     return dispute

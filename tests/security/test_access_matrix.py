@@ -29,7 +29,7 @@ from jiedan.notifications.models import Notification
 from jiedan.profiles import services as profile_services
 from jiedan.verification import services as verification_services
 from jiedan.verification.models import DocumentType
-from tests.disputes.factories import in_mediation, mediator, opened
+from tests.disputes.factories import assigner, in_mediation, mediator, opened
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.factories import parties, proposal_conversation, say
 from tests.payments.factories import bank_method, top_up_paid, withdrawal_sent
@@ -85,7 +85,9 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    dispute = in_mediation(opened("client"), mediator_user=enrolled(mediator()))
+    dispute = in_mediation(
+        opened("client"), mediator_user=enrolled(mediator()), assigner_user=enrolled(assigner())
+    )
     evidence = dispute_services.dispute_evidence_add(
         actor=dispute.contract.freelancer, dispute_id=dispute.pk, upload=_png("proof.png")
     )

@@ -1,13 +1,17 @@
-"""Staff need two-factor authentication before any back-office page; people withdrawing
+"""Staff need two-factor authentication before any back-office or staff page, and hold no
+role without it; people withdrawing
 above the threshold need a current code (tests/payments/test_withdrawals.py covers the
 codes, replays and rate limits)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from jiedan.accounts.models import User
-from tests.factories import StaffFactory
+from jiedan.accounts.roles import roles_of, user_can
+from jiedan.disputes.services.common import is_mediator
+from tests.factories import StaffFactory, bearer
 
 from .conftest import browser, staff
 
@@ -56,6 +60,29 @@ def test_back_office_sign_out_and_the_public_site_stay_open():
 def test_people_who_are_not_staff_are_not_asked(user):
     response = browser(user).get("/admin/")
     assert response.status_code == 302 and "2fa" not in response["Location"]
+
+
+@pytest.mark.parametrize("view", ["trust:queue", "trust:rules"])
+def test_staff_pages_outside_the_back_office_ask_for_it_too(view):
+    # given a moderator without an authenticator app
+    client = browser(StaffFactory(roles=["moderator"], language="en"))
+    # when they open the review queue or the risk rules
+    response = client.get(reverse(view))
+    # then they are sent to set it up first
+    assert response.status_code == 302 and response["Location"] == _setup_url()
+
+
+def test_without_it_a_staff_account_holds_no_role_anywhere():
+    # given staff without two-factor authentication, and a moderator with it
+    moderator = StaffFactory(roles=["moderator"])
+    mediator = StaffFactory(roles=["mediator", "admin"])
+    enrolled_moderator = staff("moderator")
+    # then their roles give them nothing: not the services' checks, not the API
+    assert roles_of(moderator) == frozenset() and not user_can(moderator, "verification.review")
+    assert not is_mediator(mediator) and not user_can(mediator, "disputes.assign")
+    assert Client().get("/api/v1/trust/queue", **bearer(moderator)).status_code == 403
+    assert Client().get("/api/v1/trust/queue", **bearer(enrolled_moderator)).status_code == 200
+    assert user_can(enrolled_moderator, "verification.review")
 
 
 def test_the_rule_can_be_turned_off(settings):

@@ -21,6 +21,7 @@ from jiedan.trust.services import (
     enforcement_lift,
     risk_evaluate,
 )
+from tests.factories import bearer
 from tests.payments.factories import bank_method, top_up_paid
 from tests.projects.factories import ProjectFactory
 
@@ -95,6 +96,27 @@ def test_suspended_person_sees_only_their_status(client, member, apply):
     assert "Your account sent many scam messages." in status.content.decode()
     assert client.get("/api/v1/projects").json()["code"] == "account_suspended"
     assert client.get("/api/v1/trust/account").status_code == 200
+
+
+def test_a_suspended_persons_access_token_opens_only_their_status(client, member, apply):
+    # given a suspended person who calls the API with an access token
+    headers = bearer(member)
+    apply(member, Action.SUSPEND, reason="Your account sent many scam messages.")
+    # when they call anything but their account status and appeals
+    refused = client.get("/api/v1/contracts", **headers)
+    written = client.post("/api/v1/projects", {}, content_type="application/json", **headers)
+    # then they are refused with the reason to look at their status, as in the browser
+    assert refused.status_code == 403 and refused.json()["code"] == "account_suspended"
+    assert written.status_code == 403 and written.json()["code"] == "account_suspended"
+    assert client.get("/api/v1/trust/account", **headers).status_code == 200
+
+
+def test_a_lifted_suspension_opens_the_api_to_the_token_again(client, member, moderator, apply):
+    headers = bearer(member)
+    suspension = apply(member, Action.SUSPEND)
+    assert client.get("/api/v1/contracts", **headers).status_code == 403
+    enforcement_lift(enforcement_id=suspension.pk, actor=moderator, reason="Appeal upheld.")
+    assert client.get("/api/v1/contracts", **headers).status_code == 200
 
 
 def test_appeal_flow(member, moderator, apply):

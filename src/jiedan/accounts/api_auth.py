@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from jiedan.core.errors import PermissionDenied
+from jiedan.trust.hooks import SUSPENDED_OPEN_API, is_suspended, suspension_message
 
 from .models import AccessTokenScope
 from .selectors import access_token_by_secret
@@ -13,7 +14,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class AccessTokenAuth(HttpBearer):
-    """``Authorization: Bearer jdpat_…``. Read scope covers safe methods; others need write."""
+    """``Authorization: Bearer jdpat_…``. Read scope covers safe methods; others need write.
+    A suspended person's token opens only the account status and appeals (as their browser
+    session does, ``trust.middleware``)."""
 
     openapi_description = (
         "Personal access token (create one under account settings or POST /auth/token)."
@@ -29,6 +32,8 @@ class AccessTokenAuth(HttpBearer):
                 _("This token lacks the “%(scope)s” scope.") % {"scope": needed},
                 code="insufficient_scope",
             )
+        if is_suspended(access_token.user) and not request.path_info.startswith(SUSPENDED_OPEN_API):
+            raise PermissionDenied(suspension_message(), code="account_suspended")
         access_token_touch(token=access_token)
         request.user = access_token.user
         request.access_token = access_token

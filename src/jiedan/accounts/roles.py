@@ -15,6 +15,8 @@ Separation that must hold (and is tested as a matrix):
 
 from dataclasses import dataclass
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -254,8 +256,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 
 
 def roles_of(user) -> frozenset[str]:
-    """The staff roles a user holds; an inactive or non-staff account holds none."""
-    if not (user.is_active and user.is_staff):
+    """The staff roles a user holds; an inactive or non-staff account holds none, and neither
+    does a staff account without the two-factor authentication staff must use: the rule holds
+    for every page, API call and service, not only the back office (``staff_mfa_missing``)."""
+    if not (user.is_active and user.is_staff) or staff_mfa_missing(user):
         return frozenset()
     cached = getattr(user, "_jiedan_roles", None)
     if cached is None:
@@ -265,10 +269,23 @@ def roles_of(user) -> frozenset[str]:
 
 
 def capabilities_of(user) -> frozenset[str]:
-    """Every capability granted by the user's roles; superusers hold all of them."""
-    if user.is_active and user.is_superuser:
+    """Every capability granted by the user's roles; superusers (with two-factor
+    authentication) hold all of them."""
+    if user.is_active and user.is_superuser and not staff_mfa_missing(user):
         return frozenset(CAPABILITIES)
     return frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles_of(user)))
+
+
+def staff_mfa_missing(user) -> bool:
+    """A staff account (superusers included) without an authenticator app, while
+    ``JIEDAN_STAFF_MFA_REQUIRED`` is on; remembered on the user object for the request."""
+    if not (settings.JIEDAN_STAFF_MFA_REQUIRED and user.is_authenticated and user.is_staff):
+        return False
+    missing = getattr(user, "_jiedan_mfa_missing", None)
+    if missing is None:
+        missing = not is_mfa_enabled(user)
+        user._jiedan_mfa_missing = missing
+    return missing
 
 
 def user_can(user, capability: str) -> bool:

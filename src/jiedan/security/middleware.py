@@ -1,30 +1,41 @@
 """Staff must use two-factor authentication before any back-office page.
 
-A staff account (superusers included) without an authenticator app that opens a page under
-the back office is sent to set one up first, with a message saying why. Sign-in and
-sign-out of the back office are left alone. ``JIEDAN_STAFF_MFA_REQUIRED`` turns the rule off
-(the test settings do, so tests outside ``tests/security`` need not enrol every staff member).
+A staff account (superusers included) without an authenticator app holds no staff role at
+all (``accounts.roles.roles_of``), so every staff page, API call and service refuses it. One
+that opens a page of the back office or another staff page (the review queue, identity
+review, dispute assignment) is sent to set up an authenticator first, with a message saying
+why. Sign-in and sign-out of the back office are left alone. ``JIEDAN_STAFF_MFA_REQUIRED``
+turns the rule off (the test settings do, so tests outside ``tests/security`` need not enrol
+every staff member).
 """
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from jiedan.accounts.roles import staff_mfa_missing
+
 OPEN_ADMIN_VIEWS = ("admin:login", "admin:logout")
-
-
-def staff_must_enrol(user) -> bool:
-    """A signed-in staff account without two-factor authentication, while the rule is on."""
-    return (
-        settings.JIEDAN_STAFF_MFA_REQUIRED
-        and user.is_authenticated
-        and user.is_staff
-        and not is_mfa_enabled(user)
-    )
+# Staff pages outside the back office (members' own pages of these apps stay open).
+STAFF_VIEWS = frozenset(
+    {
+        "trust:queue",
+        "trust:queue_refresh",
+        "trust:queue_item",
+        "trust:queue_claim",
+        "trust:queue_release",
+        "trust:queue_decide",
+        "trust:person",
+        "trust:enforcement_lift",
+        "trust:rules",
+        "verification:staff_review",
+        "verification:staff_decide",
+        "verification:staff_document",
+        "disputes:assign",
+    }
+)
 
 
 class StaffMFARequiredMiddleware:
@@ -32,7 +43,7 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._guarded(request.path) and staff_must_enrol(request.user):
+        if staff_mfa_missing(request.user) and self._guarded(request.path_info):
             messages.warning(
                 request,
                 _(
@@ -47,8 +58,13 @@ class StaffMFARequiredMiddleware:
     @staticmethod
     def _guarded(path: str) -> bool:
         try:
-            if not path.startswith(reverse("admin:index")):
-                return False
-            return path not in {reverse(name) for name in OPEN_ADMIN_VIEWS}
+            match = resolve(path)
+        except Resolver404:
+            return False
+        if match.view_name in STAFF_VIEWS:
+            return True
+        try:
+            back_office = path.startswith(reverse("admin:index"))
+            return back_office and path not in {reverse(name) for name in OPEN_ADMIN_VIEWS}
         except NoReverseMatch:  # a site without the back office
             return False

@@ -1,10 +1,24 @@
-"""What other apps call: ``risk_event`` (report what a person did; rules run after commit)
-and ``feature_ensure`` (refuse, with the plain reason, what an active action stops). Imported
-by domain services, so it loads the trust services only when called."""
+"""What other apps call: ``risk_event`` (report what a person did; rules run after commit),
+``feature_ensure`` (refuse, with the plain reason, what an active action stops) and
+``is_suspended`` (the API's token sign-in refuses a suspended person). Imported by domain
+services, so it loads the trust services only when called."""
 
-from .selectors import feature_allowed, feature_ensure
+from .selectors import (
+    SUSPENDED_OPEN_API,
+    feature_allowed,
+    feature_ensure,
+    is_suspended,
+    suspension_message,
+)
 
-__all__ = ["feature_allowed", "feature_ensure", "risk_event"]
+__all__ = [
+    "SUSPENDED_OPEN_API",
+    "feature_allowed",
+    "feature_ensure",
+    "is_suspended",
+    "risk_event",
+    "suspension_message",
+]
 
 
 def risk_event(kind: str, user, data: dict | None = None) -> None:

@@ -1,14 +1,14 @@
 """A suspended person stays signed in but can only read their account status, appeal and
 sign out: every other page redirects to ``/trust/account/`` (which explains why), and API
-calls made with the browser session answer 403 ``account_suspended``."""
+calls made with the browser session answer 403 ``account_suspended`` (calls made with an
+access token are refused the same way by the token sign-in, ``accounts.api_auth``)."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
-from django.utils.translation import gettext
 
 from .models import Action
-from .selectors import request_actions
+from .selectors import SUSPENDED_OPEN_API, request_actions, suspension_message
 
 ALLOWED = frozenset(
     {"trust:account", "trust:appeal", "account_logout", "set_language", "javascript-catalog"}
@@ -34,17 +34,10 @@ class SuspensionMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.view_name in ALLOWED or request.path_info.startswith("/api/v1/trust/"):
+        if match.view_name in ALLOWED or request.path_info.startswith(SUSPENDED_OPEN_API):
             return None
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {
-                    "code": "account_suspended",
-                    "message": gettext(
-                        "Your account is suspended. See your account status to read why "
-                        "and to appeal."
-                    ),
-                },
-                status=403,
+                {"code": "account_suspended", "message": suspension_message()}, status=403
             )
         return redirect("trust:account")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from jiedan.accounts.roles import user_can
 
@@ -106,6 +107,19 @@ def request_actions(request) -> list[str]:
         actions = snapshot["actions"]
     request._trust_actions = actions
     return actions
+
+
+# What a suspended person's API calls may still reach: their account status and appeals.
+SUSPENDED_OPEN_API = "/api/v1/trust/"
+
+
+def is_suspended(user) -> bool:
+    """Is ``user`` suspended now (cached: one query per person until an action changes)?"""
+    return any(active.action == Action.SUSPEND for active in active_enforcements(user))
+
+
+def suspension_message() -> str:
+    return gettext("Your account is suspended. See your account status to read why and to appeal.")
 
 
 def active_enforcements(user) -> list[Active]:
