@@ -1,8 +1,13 @@
-"""Deleting an account: nothing personal left anywhere, the books still balance, contracts and
+"""Deleting an account: nothing personal left anywhere (the copies in other texts replaced
+by a background job), the books still balance, contracts and
 journals still exist, the audit chain is untouched; blocked while anything is open."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
 from jiedan.accounts.models import User
 from jiedan.audit.models import AuditEntry
@@ -10,8 +15,10 @@ from jiedan.contracts.models import Contract, Delivery
 from jiedan.core.errors import Conflict, PermissionDenied
 from jiedan.ledger.models import Entry, Journal
 from jiedan.messaging.models import Message, MessageAttachment
+from jiedan.privacy.models import IdentifierScrub
 from jiedan.privacy.selectors import deletion_blockers
 from jiedan.privacy.services import account_delete
+from jiedan.privacy.tasks import resume_identifier_scrubs, scrub_identifiers
 from jiedan.profiles.models import FreelancerProfile, PortfolioFile
 from jiedan.verification.models import IdentitySubmission
 from tests.contracts.factories import active_contract
@@ -59,8 +66,11 @@ def test_after_deletion_nothing_personal_is_left_and_the_books_balance(
     call_command("audit_verify")
 
 
-def test_the_other_party_keeps_the_conversation_with_the_name_replaced(person):
-    account_delete(user=person.user, password=PASSWORD)
+def test_the_other_party_keeps_the_conversation_with_the_name_replaced(
+    person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=person.user, password=PASSWORD)
     bodies = list(
         Message.objects.filter(conversation__memberships__user=person.counterpart)
         .order_by("pk")
@@ -68,6 +78,49 @@ def test_the_other_party_keeps_the_conversation_with_the_name_replaced(person):
     )
     assert (person.user.pk, "Thanks! Call me on [erased].") in bodies
     assert (person.counterpart.pk, f"Thank you, Deleted user #{person.user.pk}!") in bodies
+
+
+def test_the_copies_in_other_texts_are_replaced_by_a_job_that_keeps_them_encrypted(
+    person, django_capture_on_commit_callbacks
+):
+    # given a deletion whose background job has not run yet
+    with django_capture_on_commit_callbacks() as jobs:
+        account_delete(user=person.user, password=PASSWORD)
+    # then the person's own records are erased at once, their copies elsewhere wait
+    scrub = IdentifierScrub.objects.get(user=person.user)
+    assert not User.objects.get(pk=person.user.pk).is_active
+    still = {model for model, _field, _pk, _text in identifiers_found(person.identifiers)}
+    assert "messaging.Message" in still
+    # and the identifiers waiting for the job are not readable in the database
+    with connection.cursor() as cursor:
+        table = IdentifierScrub._meta.db_table
+        cursor.execute(f"SELECT identifiers FROM {table} WHERE id = %s", [scrub.pk])  # noqa: S608
+        stored = cursor.fetchone()[0]
+    assert not any(text.lower() in stored.lower() for text in person.identifiers)
+    # when the job runs (twice: a repeat finds nothing left to do)
+    for job in jobs:
+        job()
+    assert scrub_identifiers(scrub.pk) == 0
+    # then nothing personal is left, the waiting row included
+    assert identifiers_found(person.identifiers) == []
+    assert not IdentifierScrub.objects.exists()
+
+
+def test_a_replacement_the_queue_lost_is_sent_again(person, django_capture_on_commit_callbacks):
+    # given a deletion whose job was lost
+    with django_capture_on_commit_callbacks():
+        account_delete(user=person.user, password=PASSWORD)
+    scrub = IdentifierScrub.objects.get(user=person.user)
+    # when the periodic job looks before and after half an hour
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_identifier_scrubs() == 0
+    IdentifierScrub.objects.filter(pk=scrub.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_identifier_scrubs() == 1
+    # then the replacement is done
+    assert identifiers_found(person.identifiers) == []
 
 
 def test_a_wrong_password_deletes_nothing(person):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -156,12 +157,13 @@ def _admin_record(model: str, attr: str) -> Callable[[World], str]:
 
 @dataclass(frozen=True)
 class Target:
-    """One screen or API answer: who may open it, and whether opening it is logged."""
+    """One screen or API answer: who may open it, and how many access entries opening it
+    writes (one per person whose private data it shows)."""
 
     name: str
     url: Callable[[World], str]
     allowed: frozenset[str]
-    logged: bool = True
+    logged: int = 1
     method: str = "get"
     ok_status: int = 200
     shows: Callable[[World], str] | None = None  # private text the allowed see
@@ -201,7 +203,7 @@ TARGETS = [
         "identity submission (masked, back office)",
         lambda w: _en("admin:verification_identitysubmission_change", w.submission.pk),
         {"moderator"},
-        logged=False,
+        logged=0,
     ),
     # deliveries: nobody browses them; mediators reach them through their case file
     _t("deliveries (list)", _admin_list("contracts.delivery"), set()),
@@ -212,23 +214,26 @@ TARGETS = [
         lambda w: _en("disputes:detail", w.dispute.pk),
         {"mediator (assigned)"},
         shows=lambda w: w.dispute.details,
+        logged=2,  # one entry for each party
     ),
     _t(
         "dispute (API)",
         lambda w: f"/api/v1/disputes/{w.dispute.pk}",
         {"mediator (assigned)"},
         shows=lambda w: w.dispute.details,
+        logged=2,  # one entry for each party
     ),
     _t(
         "dispute evidence file",
         lambda w: _en("disputes:evidence_file", w.evidence.pk),
         {"mediator (assigned)"},
+        logged=2,  # one entry for each party
     ),
     _t(
         "dispute status (back office)",
         lambda w: _en("admin:disputes_dispute_change", w.dispute.pk),
         {"support"},
-        logged=False,
+        logged=0,
     ),
     # notification history (no text): support
     _t("notifications (list)", _admin_list("notifications.notification"), {"support"}),
@@ -238,8 +243,11 @@ TARGETS = [
         "freelancer profile",
         lambda w: _en("admin:profiles_freelancerprofile_change", w.profile.pk),
         ACCOUNT_VIEWERS,
-        logged=False,
+        logged=0,
     ),
+    # privacy choices and export requests: those who see accounts (never the archives)
+    _t("privacy settings", _admin_list("privacy.privacysettings"), ACCOUNT_VIEWERS, logged=0),
+    _t("data exports", _admin_list("privacy.dataexport"), ACCOUNT_VIEWERS, logged=0),
     # the audit trail: admins
     _t("audit trail (list)", _admin_list("audit.auditentry"), {"admin"}),
     _t("audit entry", _admin_record("audit.auditentry", "entry"), {"admin"}),
@@ -277,8 +285,8 @@ def _problems(target: Target, world: World, role: str) -> list[str]:
     if role in target.allowed:
         if response.status_code != target.ok_status:
             problems.append(f"allowed but got {response.status_code}")
-        if logged != int(target.logged):
-            problems.append(f"{logged} audit entries, expected {int(target.logged)}")
+        if logged != target.logged:
+            problems.append(f"{logged} audit entries, expected {target.logged}")
         if target.shows and target.shows(world) not in body:
             problems.append("allowed but the private text is missing")
     else:
@@ -333,13 +341,18 @@ def test_a_record_is_shown_only_after_a_reason(world):
     assert FLAGGED_TEXT not in short.content.decode() and _access_entries(moderator) == 0
 
 
-def test_the_mediator_reading_the_case_file_names_both_parties(world):
+def test_the_mediator_reading_the_case_file_is_filed_for_each_party(world):
+    # when the assigned mediator opens the dispute
     mediator_user = world.people["mediator (assigned)"]
     browser(mediator_user).get(_en("disputes:detail", world.dispute.pk))
-    entry = AuditEntry.objects.filter(actor=mediator_user).get()
+    # then each party has an entry of their own (their data export lists it), naming both
+    entries = AuditEntry.objects.filter(actor=mediator_user).order_by("pk")
     contract = world.dispute.contract
-    assert entry.action == "disputes.case_file.page"
-    assert entry.data["parties"] == [contract.client_id, contract.freelancer_id]
+    parties = [contract.client_id, contract.freelancer_id]
+    assert [entry.subject_user_id for entry in entries] == parties
+    assert {entry.action for entry in entries} == {"disputes.case_file.page"}
+    assert all(entry.data["parties"] == parties for entry in entries)
+    call_command("audit_verify")
 
 
 def test_the_parties_reading_their_own_dispute_are_not_logged(world):

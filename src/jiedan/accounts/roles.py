@@ -47,7 +47,8 @@ CAPABILITIES: dict[str, Capability] = {
     for c in (
         _cap(
             "accounts.view",
-            "See accounts and profiles: e-mail, name, status, sign-ins (never contact details).",
+            "See accounts and profiles: e-mail, name, status, sign-ins, privacy choices and "
+            "data export requests (never contact details or the exported archives).",
             "accounts.view_user",
             "account.view_emailaddress",
             "usersessions.view_usersession",
@@ -59,6 +60,9 @@ CAPABILITIES: dict[str, Capability] = {
             "savedsearches.view_savedsearchmatch",
             "reputation.view_freelancerreputation",
             "reputation.view_clientreputation",
+            "privacy.view_privacysettings",
+            "privacy.view_dataexport",
+            "privacy.view_identifierscrub",
         ),
         _cap(
             "accounts.manage",

@@ -174,6 +174,7 @@ NOT_EXPORTED = {
     "trust.RiskHit": "fraud-prevention signals; listing them would teach how to evade them",
     "trust.QueueItem": "the moderators' work queue; decisions reach the person as enforcements",
     "trust.QueueEvent": "the moderators' work queue history",
+    "privacy.IdentifierScrub": "exists only after the account is deleted, until the job is done",
 }
 
 

@@ -6,6 +6,9 @@ matching engine may recommend their profile to clients. Profile visibility and t
 promotional use of the portfolio stay on ``FreelancerProfile`` (one state, one home); the
 privacy page edits them there.
 
+An ``IdentifierScrub`` is the last step of an account deletion, done by a background job:
+the deleted person's identifiers (kept encrypted until then) to replace in every other text.
+
 A ``DataExport`` is one requested archive of everything the platform holds about a person,
 built by a background job into private storage and downloadable by its owner only until it
 expires (``EXPORT_LIFETIME``).
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiedan.core.crypto import EncryptedTextField
 from jiedan.core.storage import private_storage
 
 EXPORT_LIFETIME = timedelta(days=7)
@@ -83,3 +87,22 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"export {self.pk} of user {self.user_id} ({self.status})"
+
+
+class IdentifierScrub(models.Model):
+    """Copies of a deleted person's identifiers still to be replaced in other people's texts
+    (``services.erasure``). ``identifiers`` is a JSON object, identifier to stand-in,
+    encrypted at rest; the row is deleted as soon as the replacement is done."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identifier_scrub"
+    )
+    identifiers = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("identifier replacement")
+        verbose_name_plural = _("identifier replacements")
+
+    def __str__(self):
+        return f"identifiers of deleted user {self.user_id}"

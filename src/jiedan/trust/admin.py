@@ -3,6 +3,8 @@ pages, which audit them)."""
 
 from django.contrib import admin
 
+from jiedan.core.admin import ReadOnlyMixin
+
 from .models import (
     Appeal,
     DeviceFingerprint,
@@ -14,15 +16,8 @@ from .models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(RiskHit)

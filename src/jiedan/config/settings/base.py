@@ -274,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jiedan.privacy.tasks.expire_data_exports",
         "schedule": timedelta(hours=6),
     },
+    "resume-identifier-scrubs": {
+        "task": "jiedan.privacy.tasks.resume_identifier_scrubs",
+        "schedule": timedelta(minutes=30),
+    },
     "trust-queue-sync": {
         "task": "jiedan.trust.tasks.queue_sync_task",
         "schedule": timedelta(minutes=1),

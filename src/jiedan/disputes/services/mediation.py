@@ -56,17 +56,21 @@ CASE_FILE_READ_REASON = "assigned mediator of the dispute"
 
 def dispute_case_file_read_record(*, user, dispute: Dispute, what: str, subject=None) -> None:
     """Log that the assigned mediator read the dispute (``what``: ``page``, ``evidence`` or
-    ``delivery_file``; ``subject`` the file read). Nothing is logged for anyone else."""
+    ``delivery_file``; ``subject`` the file read): one entry for each party, whose private data
+    it is (each finds it in their data export). Nothing is logged for anyone else."""
     contract = dispute.contract
     if viewer_role(dispute, contract, user) != MEDIATOR:
         return
-    audit_access(
-        staff=user,
-        action=f"disputes.case_file.{what}",
-        reason=CASE_FILE_READ_REASON,
-        subject=subject or dispute,
-        data={"dispute": dispute.pk, "parties": [contract.client_id, contract.freelancer_id]},
-    )
+    parties = [contract.client_id, contract.freelancer_id]
+    for party in (contract.client, contract.freelancer):
+        audit_access(
+            staff=user,
+            action=f"disputes.case_file.{what}",
+            reason=CASE_FILE_READ_REASON,
+            subject=subject or dispute,
+            subject_user=party,
+            data={"dispute": dispute.pk, "parties": parties},
+        )
 
 
 def mediators():

@@ -26,26 +26,35 @@ Rules (the deletion page explains them before the person confirms):
   message mentioning their phone — is replaced, except in records that are fingerprinted or
   append-only (``KEPT_VERBATIM``), which never store such identifiers themselves.
 
-Everything happens in one transaction; stored files are deleted after it commits.
+All but the last step happen in one transaction, in the request: the person is signed out
+everywhere and their own records are erased at once. The last step reads every text column
+of the platform, which takes long on a big database, so a background job does it
+(``identifiers_scrub``), from an ``IdentifierScrub`` row written in that transaction (the
+identifiers encrypted, never in the job queue) and deleted when done; a periodic job picks up
+any the queue lost (``identifier_scrubs_resume``). Stored files are deleted after commit.
 """
 
 import json
 import re
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.accounts.models import User
 from jiedan.core.crypto import EncryptedTextField
 from jiedan.core.errors import Conflict, InvalidInput, PermissionDenied
+from jiedan.core.jobs import enqueue_after_commit
 from jiedan.core.ratelimit import ratelimit_hit
 from jiedan.profiles.models import FreelancerProfile, Visibility
 from jiedan.profiles.services import freelancer_search_sync
 
+from ..models import IdentifierScrub
 from ..selectors import deletion_blockers
 
 DELETE_RATE = "5/3600"  # password attempts on the deletion form, per person and hour
@@ -62,8 +71,12 @@ KEPT_VERBATIM = frozenset(
         "piecework.Piece",
         "sessions.Session",
         "accounts.User",  # anonymised explicitly; another person may share the name
+        "privacy.IdentifierScrub",  # what is being replaced
     }
 )
+SCRUB_TASK = "jiedan.privacy.tasks.scrub_identifiers"
+# A scrub row older than this was lost by the queue (or its job failed): run it again.
+SCRUB_RESUME_AFTER = timedelta(minutes=30)
 ERASED = "[erased]"
 
 
@@ -103,7 +116,8 @@ def _erase(*, user_id: int) -> User:
     _erase_profiles(user, files)
     _erase_records(user, files)
     _anonymise_account(user)
-    identifiers_replace(identifiers, user_id=user.pk)
+    scrub = IdentifierScrub.objects.create(user=user, identifiers=json.dumps(identifiers))
+    enqueue_after_commit(SCRUB_TASK, [scrub.pk])
     transaction.on_commit(lambda: _delete_files(files))
     transaction.on_commit(lambda: freelancer_search_sync(user_id=user_id))
     return user
@@ -130,6 +144,28 @@ def personal_identifiers(user) -> dict[str, str]:
         found.setdefault(method.holder_name, deleted_name(user.pk))
         found.setdefault(method.account, ERASED)
     return {text.strip(): stand_in for text, stand_in in found.items() if _identifying(text)}
+
+
+def identifiers_scrub(*, scrub_id: int) -> int:
+    """Replace a deleted person's identifiers everywhere (``identifiers_replace``), then forget
+    them; returns how many rows changed. Safe to run again: nothing is left to replace."""
+    scrub = IdentifierScrub.objects.filter(pk=scrub_id).first()
+    if scrub is None:
+        return 0
+    changed = identifiers_replace(json.loads(scrub.identifiers), user_id=scrub.user_id)
+    scrub.delete()
+    return changed
+
+
+def identifier_scrubs_resume(*, now=None) -> int:
+    """Send again the scrubs waiting longer than ``SCRUB_RESUME_AFTER``; returns how many."""
+    cutoff = (now or timezone.now()) - SCRUB_RESUME_AFTER
+    waiting = list(
+        IdentifierScrub.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for scrub_id in waiting:
+        enqueue_after_commit(SCRUB_TASK, [scrub_id])
+    return len(waiting)
 
 
 def _identifying(text: str | None) -> bool:
