@@ -13,9 +13,9 @@ from jiedan.core.errors import DomainError
 
 from . import selectors, services
 from .forms import AppealForm, DecisionForm, LiftForm, ProjectReportForm, QueueFilterForm
+from .geoip import request_country
 from .models import QueueStatus
 from .rules import RULES, thresholds
-from .services.devices import country_of
 from .services.queue import DECISIONS
 
 SESSION_FLAG = "trust_device"
@@ -83,7 +83,7 @@ def fingerprint(request):
             device_hash=request.POST.get("hash", ""),
             ip=request.META.get("REMOTE_ADDR"),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            country=country_of(request),
+            country=request_country(request),
         )
     except DomainError as error:
         return JsonResponse({"code": error.code}, status=error.status)

@@ -508,7 +508,10 @@ JIEDAN_RISK_THRESHOLDS = {"window_days": 30, "queue": 40, "hold_payouts": 70}
 # The request header a proxy in front of the site fills with the visitor's country (empty: none).
 # Signed-in browsers send a light device fingerprint once per session (jiedan.trust).
 JIEDAN_TRUST_FINGERPRINT = env.bool("JIEDAN_TRUST_FINGERPRINT", default=True)
+# The country of a sign-in (jiedan.trust.geoip): a proxy's header, else a MaxMind-format
+# country database file (GeoLite2-Country, DB-IP Country Lite), else unknown.
 JIEDAN_TRUST_COUNTRY_HEADER = env("JIEDAN_TRUST_COUNTRY_HEADER", default="")
+JIEDAN_GEOIP_COUNTRY_DB = env("JIEDAN_GEOIP_COUNTRY_DB", default="")
 
 # Logs go to standard error: "text" for people, "json" (one object per line, production's
 # default) for a log collector; every record carries the request id (jiedan.ops). The access

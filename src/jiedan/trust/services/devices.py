@@ -3,7 +3,6 @@
 
 import re
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,12 +41,3 @@ def fingerprint_record(
     if not known:
         risk_event("device.seen", user, {"device_id": device.pk})
     return device
-
-
-def country_of(request) -> str:
-    """The two-letter country a proxy in front of the site puts in
-    ``JIEDAN_TRUST_COUNTRY_HEADER`` (empty: not known)."""
-    header = getattr(settings, "JIEDAN_TRUST_COUNTRY_HEADER", "")
-    if not header:
-        return ""
-    return request.META.get("HTTP_" + header.upper().replace("-", "_"), "")[:2]
