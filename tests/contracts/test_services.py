@@ -15,6 +15,7 @@ from jiedan.contracts import services
 from jiedan.contracts.models import (
     CancellationStatus,
     Contract,
+    ContractTerms,
     Delivery,
     MilestoneStatus,
     Status,
@@ -30,9 +31,11 @@ from tests.factories import UserFactory
 from tests.ledger.helpers import balances, top_up
 
 from .factories import (
+    PLAN,
     active_contract,
     funded_milestone,
     hired_proposal,
+    hourly_overrides,
     milestones,
     offered_contract,
     submitted_milestone,
@@ -53,6 +56,19 @@ def _state(contract: Contract):
 
 
 # --- offers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overrides", [{}, hourly_overrides()], ids=["fixed", "hourly"])
+def test_the_stored_terms_give_back_the_digest_both_parties_accepted(overrides):
+    # given an offer, fixed-price or hourly (whose total is zero)
+    contract = offered_contract(plan=() if overrides else PLAN, **overrides)
+    # when anyone hashes the terms as stored, read back from the database
+    stored = ContractTerms.objects.get(contract=contract)
+    digest = terms_digest(
+        contract_id=contract.pk, version=stored.version, parties=contract.party_ids(), doc=stored
+    )
+    # then it is the digest the parties accepted
+    assert digest == stored.digest == TermsAcceptance.objects.get().digest
 
 
 def test_offer_records_the_clients_acceptance_of_the_exact_terms():

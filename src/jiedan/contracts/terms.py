@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import InvalidInput
-from jiedan.core.money import money_positive
+from jiedan.core.money import money_positive, money_quantize
 from jiedan.ledger.fees import shares_split
 
 from .models import MAX_MILESTONES, MAX_REVISIONS, DelayPolicy, IpTransfer, Kind
@@ -204,9 +204,10 @@ def _common(details: TermsDetails, scope: str, deliverables: list[str]) -> dict:
 
 def terms_digest(*, contract_id: int, version: int, parties: tuple[int, int], doc) -> str:
     """The SHA-256 of the canonical JSON of one version of the terms (``doc`` is a
-    ``TermsDocument`` or a stored ``ContractTerms``: the same fields). Hourly terms add
-    their rate and weekly limit; fixed-price terms keep the form they always had, so digests
-    accepted before hourly contracts existed still verify."""
+    ``TermsDocument`` or a stored ``ContractTerms``: the same fields, the same digest).
+    Amounts are written with the currency's minor unit, as stored ("0.00", never "0").
+    Hourly terms add their rate and weekly limit; fixed-price terms keep the form they always
+    had, so digests accepted before hourly contracts existed still verify."""
     canonical = {
         "contract": contract_id,
         "version": version,
@@ -219,12 +220,12 @@ def terms_digest(*, contract_id: int, version: int, parties: tuple[int, int], do
         "delay_policy": str(doc.delay_policy),
         "ip_transfer": str(doc.ip_transfer),
         "milestones": list(doc.milestones),
-        "total": str(doc.total),
+        "total": str(money_quantize(doc.total, doc.currency)),
         "currency": doc.currency,
     }
     if doc.kind == Kind.HOURLY:
         canonical["kind"] = str(doc.kind)
-        canonical["hourly_rate"] = str(doc.hourly_rate)
+        canonical["hourly_rate"] = str(money_quantize(doc.hourly_rate, doc.currency))
         canonical["weekly_limit"] = doc.weekly_limit
     encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
