@@ -156,6 +156,7 @@ def test_a_duplicate_while_the_first_runs_is_409_and_runs_nothing():
     # then it is told to wait and nothing happened
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_request_in_progress"
+    assert 55 <= int(response["Retry-After"]) <= 61  # when the claim would count as stale
     task.refresh_from_db()
     assert task.status == Status.DRAFT
     assert not escrow_journals().exists()
@@ -300,6 +301,27 @@ def test_an_exception_that_escapes_the_api_releases_the_claim(flaky):
         Client().post("/api/flaky", **auth)
     assert not IdempotentRequest.objects.exists()
     assert Client().post("/api/flaky", **auth).json() == {"calls": 2}
+
+
+@pytest.mark.urls("tests.core.flaky_api")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="ends the request's own database session from the server side (PostgreSQL)",
+)
+def test_a_request_whose_connection_died_releases_its_claim_for_the_retry(flaky):
+    # given an endpoint whose database session is ended mid-request (a restart, a failover)
+    auth = {"HTTP_IDEMPOTENCY_KEY": "k", **bearer(UserFactory())}
+    flaky.failures.append(flaky.connection_lost)
+    failed = Client().post("/api/flaky", **auth)
+    # then the answer asks for a retry, and the claim is gone (released on a new connection)
+    assert (failed.status_code, failed.json()["code"]) == (503, "unavailable")
+    assert failed["Retry-After"]
+    assert not IdempotentRequest.objects.exists()
+    # when the client retries at once with the same key, it runs (no 409 for a minute)
+    retried = Client().post("/api/flaky", **auth)
+    assert (retried.status_code, retried.json()) == (200, {"calls": 2})
+    assert flaky.calls == ["k", "k"]
 
 
 RACERS = 100

@@ -25,7 +25,10 @@ Rules
   runs the endpoint again.
 - A claim still in progress after ``STALE_CLAIM_AFTER`` belongs to a request whose process died:
   a retry takes it over and runs the endpoint. A request that finishes after losing its claim
-  records nothing.
+  records nothing. The 409 for a claim in progress says in ``Retry-After`` when to try again.
+- A request whose database connection died (a restart, a failover) answers 503; its claim is
+  released on a new connection, so the retry the 503 asks for runs at once. Only when the
+  database is still away is the claim left, for a retry to take over once it is stale.
 - Rows are kept ``JIEDAN_IDEMPOTENCY_TTL_HOURS`` after the claim (never less than 24 hours), then
   the beat task ``jiedan.core.tasks.purge_idempotent_requests`` deletes them and the key is new
   again.
@@ -39,20 +42,22 @@ Rules
 import functools
 import hashlib
 import json
+import logging
 import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja.decorators import decorate_view
 from ninja.utils import contribute_operation_callback
 
-from .errors import Conflict, InvalidInput, NotAuthenticated
+from .errors import InvalidInput, NotAuthenticated, TryAgain
 from .models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyState, IdempotentRequest
 
+logger = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 STALE_CLAIM_AFTER = timedelta(seconds=60)
@@ -173,11 +178,20 @@ def _claim(*, user, key: str, scope: str, fingerprint: str) -> IdempotentRequest
     if row is not None and row.state == IdempotencyState.DONE:
         return row
     if row is None or not _take_over(row):
-        raise Conflict(
+        refusal = TryAgain(
             _("The same request is still being processed. Try again in a moment."),
             code="idempotency_request_in_progress",
         )
+        refusal.retry_after = _seconds_until_stale(row)
+        raise refusal
     return row
+
+
+def _seconds_until_stale(row: IdempotentRequest | None) -> int:
+    if row is None:  # released in the meantime: try again at once
+        return 1
+    left = row.created_at + STALE_CLAIM_AFTER - timezone.now()
+    return max(1, int(left.total_seconds()) + 1)
 
 
 def _take_over(row: IdempotentRequest) -> bool:
@@ -212,7 +226,7 @@ def _record_answer(run):
             response = run(request, **kwargs)
         except BaseException:
             if claim := getattr(request, _CLAIM, None):
-                _current(claim).delete()
+                _release(claim)
             raise
         if claim := getattr(request, _CLAIM, None):
             _settle(claim, response)
@@ -227,9 +241,25 @@ def _current(claim: IdempotentRequest):
     )
 
 
+def _release(claim: IdempotentRequest) -> None:
+    """Delete the claim so that the same key runs again; when the request's connection died
+    with it, on a new connection (outside a transaction, where one may be opened)."""
+    try:
+        _current(claim).delete()
+        return
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+    connection.close()
+    try:
+        _current(claim).delete()
+    except DatabaseError:
+        logger.warning("claim %s kept: the database is unreachable", claim.pk, exc_info=True)
+
+
 def _settle(claim: IdempotentRequest, response) -> None:
     if response.status_code >= 500 or response.has_header("Retry-After"):
-        _current(claim).delete()
+        _release(claim)
         return
     _current(claim).update(
         state=IdempotencyState.DONE,
