@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jiedan.matching.encoders import text_encoder
@@ -18,7 +20,15 @@ from jiedan.matching.models import (
     EmbeddingRemoval,
     version_bump,
 )
-from jiedan.matching.selectors import semantic_ranked, vector_index
+from jiedan.matching.selectors import (
+    SEARCHED_KINDS,
+    search_warm_up,
+    semantic_ranked,
+    vector_index,
+)
+from jiedan.matching.selectors import (
+    _indexes as vector_indexes,
+)
 from jiedan.matching.services import embedding_refresh_if_current
 from jiedan.matching.tasks import purge_embedding_removals
 from jiedan.projects.models import SEARCH_KIND
@@ -193,3 +203,26 @@ def test_removals_are_forgotten_after_a_week(django_capture_on_commit_callbacks)
     # then only the old one is gone
     assert purged == 1
     assert list(EmbeddingRemoval.objects.values_list("object_id", flat=True)) == [2]
+
+
+def test_after_the_warm_up_a_first_search_costs_what_any_search_does(
+    django_capture_on_commit_callbacks,
+):
+    # given vectors of every searched kind, and a cold process
+    with django_capture_on_commit_callbacks(execute=True):
+        for kind in SEARCHED_KINDS:
+            _index(kind=kind)
+    cold = _queries_of_a_search("project")
+    vector_indexes.clear()
+    # when the web process warms up as it starts
+    search_warm_up()
+    # then each kind's first search reads no vectors: it costs what the next one costs
+    for kind in SEARCHED_KINDS:
+        first = _queries_of_a_search(kind)
+        assert first == _queries_of_a_search(kind) < cold
+
+
+def _queries_of_a_search(kind: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert semantic_ranked(kind=kind, query="wedding photos", limit=2)
+    return len(queries)
