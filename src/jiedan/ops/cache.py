@@ -5,20 +5,47 @@ With Redis stopped, pages keep working: a read misses, a write is dropped, a cou
 again from one (rate limits let requests through rather than refusing everyone), and the
 outage is logged once a minute per thread. Sessions and everything that must not be lost
 live in the database.
+
+Django keeps one cache object per thread, and under ASGI every request runs in a thread of
+its own: with a connection pool per cache object, each request thread left Redis connections
+open until it was collected (hundreds per process under load). The pool here is one per
+process and server, shared by every thread (redis-py's pool is thread-safe), so the
+connections follow the requests in flight.
 """
 
 import logging
+import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 WARN_EVERY_SECONDS = 60
 
 
+_pools: dict[tuple, object] = {}
+_pools_lock = threading.Lock()
+
+
+class SharedPoolRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, taking its connection pools from the process-wide ``_pools``."""
+
+    def _get_connection_pool(self, write):
+        server = self._servers[self._get_connection_pool_index(write)]
+        key = (server, self._pool_class, tuple(sorted(self._pool_options.items(), key=str)))
+        with _pools_lock:
+            if key not in _pools:
+                _pools[key] = self._pool_class.from_url(server, **self._pool_options)
+            return _pools[key]
+
+
 class ResilientRedisCache(RedisCache):
     _last_warning = -WARN_EVERY_SECONDS  # per cache object (one per thread)
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedPoolRedisCacheClient
 
     def _degraded(self, operation: str, fallback):
         now = time.monotonic()
