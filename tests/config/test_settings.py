@@ -219,6 +219,25 @@ def test_production_ignores_debug_from_the_environment(load_settings):
     assert production == [False, "production", ["jiedan.example.org"]]
 
 
+@pytest.mark.parametrize(("size", "pooled"), [(None, 8), ("3", 3), ("0", None)])
+def test_production_pools_database_connections_per_process(load_settings, size, pooled):
+    # when production settings load, with DATABASE_POOL_SIZE unset, 3 or 0 (PgBouncer)
+    variables = {"DATABASE_POOL_SIZE": size} if size is not None else {}
+    db = load_settings(
+        DATABASE,
+        settings_module=PRODUCTION,
+        **PRODUCTION_SERVICES,
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="jiedan.example.org",
+        **variables,
+    )
+    # then the request threads borrow health-checked connections from a pool of that size,
+    # and no thread keeps one of its own
+    pool = (db["OPTIONS"] or {}).get("pool")
+    assert (pool or {}).get("max_size") == pooled
+    assert db["CONN_MAX_AGE"] == 0 and db["CONN_HEALTH_CHECKS"] is True
+
+
 def test_production_serves_hashed_static_files_over_https(load_settings):
     production = load_settings(
         """

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, FilteredRelation, Q, QuerySet, When
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.accounts import roles
 from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.money import money_quantize
-from jiedan.search.selectors import hybrid_ranked_ids
+from jiedan.search.selectors import RankedRows, hybrid_ranked_ids
 
 from .models import (
     SEARCH_KIND,
@@ -75,7 +75,7 @@ def published_services() -> QuerySet[Service]:
     return Service.objects.filter(status=Status.PUBLISHED, owner__is_active=True)
 
 
-def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
+def service_search(*, filters: ServiceFilters) -> QuerySet[Service] | RankedRows:
     """Published services matching the filters, in the chosen order. With a text query the
     default order is best match first (full-text rank); without one, newest first."""
     queryset = with_basic_tier(published_services().select_related("owner", "category"))
@@ -94,8 +94,7 @@ def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
     if filters.max_days is not None:
         queryset = queryset.filter(basic_delivery_days__lte=filters.max_days)
     if ranked and filters.sort in ("", Sort.RELEVANCE):
-        position = Case(*[When(pk=pk, then=index) for index, pk in enumerate(ranked)])
-        return queryset.order_by(position, "-id")
+        return RankedRows(queryset, ranked)
     ordering = Sort.ORDERING.get(filters.sort, Sort.ORDERING[Sort.NEWEST])
     return queryset.order_by(*ordering)
 

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Prefetch, QuerySet, When
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiedan.core.errors import NotFound
 from jiedan.reputation.formulas import Level, levels_at_least
-from jiedan.search.selectors import hybrid_ranked_ids
+from jiedan.search.selectors import RankedRows, hybrid_ranked_ids
 from jiedan.verification.selectors import verified_skill_ids, verified_user_ids
 
 from .models import (
@@ -86,7 +86,7 @@ class FreelancerFilters:
     sort: str = FreelancerSort.RATING
 
 
-def freelancer_search(*, filters: FreelancerFilters) -> QuerySet[FreelancerProfile]:
+def freelancer_search(*, filters: FreelancerFilters) -> QuerySet[FreelancerProfile] | RankedRows:
     """Public profiles matching the filters. With a text query the default order is best match
     first (the search index's hybrid rank); otherwise best rated first. Each profile comes with
     its reputation snapshot joined (``user.freelancer_reputation``) and its skills prefetched,
@@ -112,8 +112,7 @@ def freelancer_search(*, filters: FreelancerFilters) -> QuerySet[FreelancerProfi
             user__freelancer_reputation__level__in=levels_at_least(filters.level)
         )
     if ranked and filters.sort in ("", FreelancerSort.RELEVANCE):
-        position = Case(*[When(user_id=pk, then=index) for index, pk in enumerate(ranked)])
-        return queryset.order_by(position, "-pk")
+        return RankedRows(queryset, ranked, field="user_id")
     ordering = FreelancerSort.ORDERING.get(filters.sort, FreelancerSort.ORDERING["rating"])
     return queryset.order_by(*ordering)
 

@@ -3,16 +3,18 @@
 Full text: any query token may match (OR); ranking (bm25 on SQLite, ts_rank on PostgreSQL)
 puts the objects that match more, and rarer, tokens first. Hybrid: the full-text ranking
 fused with the semantic one (``matching``) by reciprocal rank, so a need worded differently,
-or in the other language, still finds what it means. Callers filter and page in SQL with
-``pk__in`` and keep this order. ``bench/relevance.py`` measures all three on a labelled set.
+or in the other language, still finds what it means. Callers filter in SQL with ``pk__in``
+and page in this order with ``RankedRows``. ``bench/relevance.py`` measures all three on a
+labelled set.
 """
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from jiedan.matching.encoders import text_encoder
 from jiedan.matching.selectors import semantic_ranked
@@ -118,3 +120,28 @@ def _sqlite(kind: str, tokens: list[str], limit: int) -> list[int]:
             [match, kind, limit],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+class RankedRows(Sequence):
+    """The rows of ``queryset`` (already narrowed to ``ranked``) in the order of ``ranked``,
+    for a ``Paginator``: one query for the ids that pass the filters, then one per page for
+    its rows. Ordering a thousand ids in SQL (a ``CASE`` per id) made the database sort every
+    match on a long expression and plan the whole list twice (rows and count); this keeps the
+    order in Python and asks the database only for indexed lookups. ``field`` is the column
+    the ranked ids are of (``pk``, or ``user_id`` for profiles)."""
+
+    def __init__(self, queryset: QuerySet, ranked: list[int], field: str = "pk"):
+        self._queryset, self._field = queryset, field
+        passing = set(queryset.order_by().values_list(field, flat=True))
+        self._ids = [pk for pk in ranked if pk in passing]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self._ids[index]
+        rows = self._queryset.filter(**{f"{self._field}__in": ids})
+        by_id = {getattr(row, self._field): row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]

@@ -4,7 +4,7 @@ Needs at least ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_U
 """
 
 from .base import *  # noqa: F403
-from .base import LOGGING, SITE_DOMAIN, STORAGES, env
+from .base import DATABASES, LOGGING, SITE_DOMAIN, STORAGES, env
 
 JIEDAN_ENVIRONMENT = "production"
 DEBUG = False
@@ -13,6 +13,19 @@ DEBUG = False
 # start on the embedded fallbacks (SQLite, in-process memory) instead of degrading silently.
 for _required in ("DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"):
     env.str(_required)
+
+# A pool of database connections in each process (psycopg's), shared by its request threads:
+# a request borrows a connection and gives it back, instead of connecting anew each time (a
+# connection is never kept by a thread: base.py). Health-checked when lent, so a restarted
+# server costs no failed request. DATABASE_POOL_SIZE=0 turns it off (PgBouncer in transaction
+# mode does the pooling then); processes × size must stay under the server's max_connections.
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=8)
+if DATABASE_POOL_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": 10,  # waiting longer for a free connection answers 503 (ops.unavailable)
+    }
 
 SITE_URL = env("SITE_URL", default=f"https://{SITE_DOMAIN}").rstrip("/")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
