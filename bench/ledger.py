@@ -59,7 +59,10 @@ def parse_args():
     parser.add_argument("--database-url", default=DEFAULT_URL, help="dropped and recreated")
     parser.add_argument("--threads", type=int, default=8, help="concurrent callers")
     parser.add_argument(
-        "--processes", type=int, default=1, help="processes the callers are spread over"
+        "--processes",
+        type=int,
+        default=2,
+        help="processes the callers are spread over (2, as pgbench's -j 2 threads)",
     )
     parser.add_argument("--seconds", type=float, default=20, help="length of each timed run")
     parser.add_argument("--contracts", type=int, default=200, help="contracts to prepare")
