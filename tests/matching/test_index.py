@@ -22,9 +22,9 @@ from jiedan.matching.models import (
 )
 from jiedan.matching.selectors import (
     SEARCHED_KINDS,
-    search_warm_up,
     semantic_ranked,
     vector_index,
+    vectors_warm_up,
 )
 from jiedan.matching.selectors import (
     _indexes as vector_indexes,
@@ -215,7 +215,7 @@ def test_after_the_warm_up_a_first_search_costs_what_any_search_does(
     cold = _queries_of_a_search("project")
     vector_indexes.clear()
     # when the web process warms up as it starts
-    search_warm_up()
+    vectors_warm_up("wedding")
     # then each kind's first search reads no vectors: it costs what the next one costs
     for kind in SEARCHED_KINDS:
         first = _queries_of_a_search(kind)

@@ -5,8 +5,9 @@
 Each worker is uvicorn (HTTP and websockets; ``jiedan.ops.server``). ``WEB_CONCURRENCY``
 workers (default: one per core), bound to ``WEB_BIND``; with ``PROMETHEUS_MULTIPROC_DIR``
 set, the folder is emptied at start and every worker's metrics are summed at ``/metrics``.
-Each worker loads the text encoder and the vector indexes in the background as it starts
-(``WEB_WARM_UP=0`` turns that off), so its first searches do not wait for them.
+Each worker loads the word segmenter, the text encoder and the vector indexes in the
+background as it starts (``WEB_WARM_UP=0`` turns that off), so its first searches do not
+wait for them.
 """
 
 import logging
@@ -48,7 +49,7 @@ def post_worker_init(worker):
 def _warm_up():
     from django.db import connection
 
-    from jiedan.matching.selectors import search_warm_up
+    from jiedan.search.selectors import search_warm_up
 
     log = logging.getLogger("jiedan.ops.server")
     started = time.perf_counter()

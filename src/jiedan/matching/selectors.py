@@ -368,11 +368,10 @@ def vector_index(kind: str) -> VectorIndex:
 SEARCHED_KINDS = ("project", "freelancer", "service")
 
 
-def search_warm_up() -> None:
-    """Load what a process's first search would otherwise wait for: the encoder, with one
-    query through it, and the vector index of each searched kind (at a million rows, a
-    load and a build of minutes). Started by each web process as it begins."""
-    vector = text_encoder().queries(["接单 warm-up"])[0]
+def vectors_warm_up(query: str) -> None:
+    """Load the encoder, with ``query`` through it, and the vector index of each searched
+    kind (at a million rows, a load and a build of minutes)."""
+    vector = text_encoder().queries([query])[0]
     for kind in SEARCHED_KINDS:
         vector_index(kind).top(vector, None, 1)
 

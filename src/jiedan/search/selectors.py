@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 
 from jiedan.matching.encoders import text_encoder
-from jiedan.matching.selectors import semantic_ranked
+from jiedan.matching.selectors import semantic_ranked, vectors_warm_up
 
 from .models import SearchDocument
 from .tokens import query_tokens
@@ -40,6 +40,15 @@ def search_ranked_ids(*, kind: str, query: str, limit: int = DEFAULT_LIMIT) -> l
     if connection.vendor == "postgresql":
         return _postgresql(kind, tokens, limit)
     return _sqlite(kind, tokens, limit)
+
+
+def search_warm_up() -> None:
+    """Load what a process's first search would otherwise wait for: the Chinese word
+    segmenter's dictionary and the taxonomy's words (``query_tokens``), the text encoder and
+    the vector indexes. Each web process starts it in the background as it begins."""
+    query = "网站开发 website"
+    query_tokens(query)
+    vectors_warm_up(query)
 
 
 def semantic_hits(*, kind: str, query: str, limit: int = SEMANTIC_LIMIT) -> list[int]:
