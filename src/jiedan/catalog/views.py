@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jiedan.contracts.services import contract_offer_from_order
 from jiedan.core.errors import DomainError, NotFound
+from jiedan.core.public_pages import public_page
 
 from . import selectors, services
 from .forms import (
@@ -34,12 +35,14 @@ def _or_404(read, **kwargs):
         raise Http404(error.message) from error
 
 
+@public_page
 def browse(request):
     form = ServiceFilterForm(request.GET)
     page = selectors.service_page(filters=form.filters(), page=request.GET.get("page"))
     return render(request, "catalog/browse.html", {"form": form, "page": page})
 
 
+@public_page
 def detail(request, service_id: int):
     service = _or_404(selectors.service_for_viewer, service_id=service_id, viewer=request.user)
     is_owner = request.user.pk == service.owner_id

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiedan.core.errors import DomainError, NotFound
+from jiedan.core.public_pages import public_page
 
 from . import selectors, services
 from .forms import (
@@ -32,6 +33,7 @@ def _not_found(error: NotFound):
     return Http404(error.message)
 
 
+@public_page
 def freelancer_browse(request):
     """Find freelancers: public profiles by need, rating and level, best rated first."""
     form = FreelancerFilterForm(request.GET)
@@ -39,6 +41,7 @@ def freelancer_browse(request):
     return render(request, "profiles/browse.html", {"form": form, "page": page})
 
 
+@public_page
 def freelancer_detail(request, user_id: int):
     try:
         profile = selectors.freelancer_profile_for_viewer(user_id=user_id, viewer=request.user)
@@ -52,6 +55,7 @@ def freelancer_detail(request, user_id: int):
     return render(request, "profiles/freelancer_detail.html", context)
 
 
+@public_page
 def client_detail(request, user_id: int):
     try:
         profile = selectors.client_profile_for_viewer(user_id=user_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiedan.core.errors import DomainError, NotFound
+from jiedan.core.public_pages import public_page
 from jiedan.matching.assistants.handoff import brief_handoff_initial
 from jiedan.proposals.selectors import inbox_counts, proposal_counts_by_project, propose_state
 from jiedan.savedsearches.forms import SavedSearchForm
@@ -37,6 +38,7 @@ def _criteria_fields(filters) -> list[tuple[str, str]]:
     ]
 
 
+@public_page
 def browse(request):
     form = ProjectFilterForm(request.GET)
     filters = form.filters()
@@ -47,6 +49,7 @@ def browse(request):
     return render(request, "projects/browse.html", context)
 
 
+@public_page
 def detail(request, project_id: int):
     project = _or_404(selectors.project_for_viewer, project_id=project_id, viewer=request.user)
     is_owner = request.user.pk == project.client_id

@@ -508,6 +508,10 @@ JIEDAN_RISK_THRESHOLDS = {"window_days": 30, "queue": 40, "hold_payouts": 70}
 # The request header a proxy in front of the site fills with the visitor's country (empty: none).
 # Signed-in browsers send a light device fingerprint once per session (jiedan.trust).
 JIEDAN_TRUST_FINGERPRINT = env.bool("JIEDAN_TRUST_FINGERPRINT", default=True)
+
+# Public pages kept in the cache for visitors who are not signed in (jiedan.core.public_pages);
+# 0 turns it off. Production keeps them 30 s.
+JIEDAN_PUBLIC_PAGE_SECONDS = env.int("JIEDAN_PUBLIC_PAGE_SECONDS", default=0)
 # The country of a sign-in (jiedan.trust.geoip): a proxy's header, else a MaxMind-format
 # country database file (GeoLite2-Country, DB-IP Country Lite), else unknown.
 JIEDAN_TRUST_COUNTRY_HEADER = env("JIEDAN_TRUST_COUNTRY_HEADER", default="")

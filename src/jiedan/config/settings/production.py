@@ -27,6 +27,9 @@ if DATABASE_POOL_SIZE:
         "timeout": 10,  # waiting longer for a free connection answers 503 (ops.unavailable)
     }
 
+# Public pages for visitors who are not signed in come from the cache (jiedan.core.public_pages).
+JIEDAN_PUBLIC_PAGE_SECONDS = env.int("JIEDAN_PUBLIC_PAGE_SECONDS", default=30)
+
 SITE_URL = env("SITE_URL", default=f"https://{SITE_DOMAIN}").rstrip("/")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from jiedan.core.public_pages import public_pages_forget
 from jiedan.profiles.models import FreelancerProfile, Visibility
 from jiedan.profiles.services import freelancer_search_sync
 
@@ -26,7 +27,8 @@ class PrivacyChoices:
 @transaction.atomic
 def privacy_settings_update(*, user, choices: PrivacyChoices) -> PrivacySettings:
     """Save the person's choices. Visibility and promotion change the freelancer profile (if
-    the person has one) and the search index follows the new visibility after commit."""
+    the person has one); the search index and the pages kept for visitors follow the new
+    visibility after commit."""
     settings, _created = PrivacySettings.objects.select_for_update().get_or_create(user=user)
     settings.share_phone = choices.share_phone
     settings.share_wechat_id = choices.share_wechat_id
@@ -42,4 +44,5 @@ def privacy_settings_update(*, user, choices: PrivacyChoices) -> PrivacySettings
             profile.allow_promotion = choices.allow_promotion
         profile.save(update_fields=["visibility", "allow_promotion", "updated_at"])
         transaction.on_commit(lambda: freelancer_search_sync(user_id=user.pk))
+        transaction.on_commit(public_pages_forget)  # visitors see the new visibility at once
     return settings

@@ -50,6 +50,7 @@ from jiedan.accounts.models import User
 from jiedan.core.crypto import EncryptedTextField
 from jiedan.core.errors import Conflict, InvalidInput, PermissionDenied
 from jiedan.core.jobs import enqueue_after_commit
+from jiedan.core.public_pages import public_pages_forget
 from jiedan.core.ratelimit import ratelimit_hit
 from jiedan.profiles.models import FreelancerProfile, Visibility
 from jiedan.profiles.services import freelancer_search_sync
@@ -120,6 +121,7 @@ def _erase(*, user_id: int) -> User:
     enqueue_after_commit(SCRUB_TASK, [scrub.pk])
     transaction.on_commit(lambda: _delete_files(files))
     transaction.on_commit(lambda: freelancer_search_sync(user_id=user_id))
+    transaction.on_commit(public_pages_forget)  # no page kept for visitors shows them
     return user
 
 
