@@ -219,10 +219,12 @@ def test_production_ignores_debug_from_the_environment(load_settings):
     assert production == [False, "production", ["jiedan.example.org"]]
 
 
-@pytest.mark.parametrize(("size", "pooled"), [(None, 8), ("3", 3), ("0", None)])
-def test_production_pools_database_connections_per_process(load_settings, size, pooled):
-    # when production settings load, with DATABASE_POOL_SIZE unset, 3 or 0 (PgBouncer)
+@pytest.mark.parametrize(("size", "pooled"), [(None, None), ("16", 16), ("0", None)])
+def test_production_pools_database_connections_when_asked(load_settings, size, pooled):
+    # when production settings load, with DATABASE_POOL_SIZE unset (a worker), 16 (a web
+    # process: config/gunicorn.py sets it) or 0 (PgBouncer), and a kept-connection age set
     variables = {"DATABASE_POOL_SIZE": size} if size is not None else {}
+    variables["DATABASE_CONN_MAX_AGE"] = "60"
     db = load_settings(
         DATABASE,
         settings_module=PRODUCTION,
@@ -232,10 +234,20 @@ def test_production_pools_database_connections_per_process(load_settings, size, 
         **variables,
     )
     # then the request threads borrow health-checked connections from a pool of that size,
-    # and no thread keeps one of its own
+    # and no thread keeps one of its own while pooled
     pool = (db["OPTIONS"] or {}).get("pool")
     assert (pool or {}).get("max_size") == pooled
-    assert db["CONN_MAX_AGE"] == 0 and db["CONN_HEALTH_CHECKS"] is True
+    assert db["CONN_MAX_AGE"] == (0 if pooled else 60) and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_web_processes_pool_their_connections(tmp_path):
+    # the gunicorn settings module asks for the pool before the application loads
+    script = "import os, jiedan.config.gunicorn; print(os.environ['DATABASE_POOL_SIZE'])"
+    environment = clean_environment(tmp_path, PRODUCTION)
+    found = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert found.stdout.strip() == "16", found.stderr
 
 
 def test_production_serves_hashed_static_files_over_https(load_settings):

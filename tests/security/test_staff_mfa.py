@@ -10,7 +10,10 @@ from django.utils import translation
 
 from jiedan.accounts.models import User
 from jiedan.accounts.roles import roles_of, user_can
+from jiedan.disputes import services as dispute_services
 from jiedan.disputes.services.common import is_mediator
+from jiedan.disputes.services.mediation import assigners, mediators
+from tests.disputes.factories import opened
 from tests.factories import StaffFactory, bearer
 
 from .conftest import browser, staff
@@ -83,6 +86,20 @@ def test_without_it_a_staff_account_holds_no_role_anywhere():
     assert Client().get("/api/v1/trust/queue", **bearer(moderator)).status_code == 403
     assert Client().get("/api/v1/trust/queue", **bearer(enrolled_moderator)).status_code == 200
     assert user_can(enrolled_moderator, "verification.review")
+
+
+def test_disputes_go_only_to_mediators_who_may_act():
+    # given a mediator without two-factor authentication (so with the least work) and one with
+    idle = StaffFactory(roles=["mediator"])
+    enrolled_mediator = staff("mediator")
+    escalated = opened("client")
+    dispute_services.dispute_escalate(actor=escalated.contract.client, dispute_id=escalated.pk)
+    # when the periodic job assigns the waiting disputes
+    assert dispute_services.disputes_auto_assign() == 1
+    # then the dispute goes to the one who may act, and only they are told of late decisions
+    escalated.refresh_from_db()
+    assert escalated.mediator == enrolled_mediator
+    assert idle not in mediators() and idle not in assigners()
 
 
 def test_the_rule_can_be_turned_off(settings):

@@ -15,9 +15,11 @@ Separation that must hold (and is tested as a matrix):
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -280,8 +282,18 @@ def capabilities_of(user) -> frozenset[str]:
     return frozenset().union(*(ROLE_CAPABILITIES[r] for r in roles_of(user)))
 
 
+def staff_with_mfa(users: QuerySet) -> QuerySet:
+    """``users`` narrowed to those who may act as staff under the two-factor rule: everyone
+    while it is off, else only accounts with two-factor authentication (``roles_of``)."""
+    if not settings.JIEDAN_STAFF_MFA_REQUIRED:
+        return users
+    return users.filter(
+        Q(is_staff=False) | Exists(Authenticator.objects.filter(user=OuterRef("pk")))
+    )
+
+
 def staff_mfa_missing(user) -> bool:
-    """A staff account (superusers included) without an authenticator app, while
+    """A staff account (superusers included) without two-factor authentication, while
     ``JIEDAN_STAFF_MFA_REQUIRED`` is on; remembered on the user object for the request."""
     if not (settings.JIEDAN_STAFF_MFA_REQUIRED and user.is_authenticated and user.is_staff):
         return False

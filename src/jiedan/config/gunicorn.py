@@ -17,6 +17,10 @@ import threading
 import time
 from pathlib import Path
 
+# Each web process pools its database connections (jiedan.config.settings.production): a
+# download holds one until it is sent, so the pool is roomy.
+os.environ.setdefault("DATABASE_POOL_SIZE", "16")
+
 bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 worker_class = "jiedan.ops.server.JiedanWorker"

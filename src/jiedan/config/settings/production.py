@@ -14,17 +14,19 @@ DEBUG = False
 for _required in ("DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"):
     env.str(_required)
 
-# A pool of database connections in each process (psycopg's), shared by its request threads:
-# a request borrows a connection and gives it back, instead of connecting anew each time (a
-# connection is never kept by a thread: base.py). Health-checked when lent, so a restarted
-# server costs no failed request. DATABASE_POOL_SIZE=0 turns it off (PgBouncer in transaction
-# mode does the pooling then); processes × size must stay under the server's max_connections.
-DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=8)
+# A pool of database connections per process (psycopg's), shared by its request threads: a
+# request borrows a connection and gives it back when it ends, instead of connecting anew
+# each time (a thread never keeps one: base.py). Health-checked when lent, so a restarted
+# server costs no failed request. The web processes turn it on (config/gunicorn.py sets
+# DATABASE_POOL_SIZE); workers connect per job. 0 turns it off (PgBouncer in transaction mode
+# pools then); web processes × size must stay under the server's max_connections.
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
 if DATABASE_POOL_SIZE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django may not as well
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_SIZE,
-        "timeout": 10,  # waiting longer for a free connection answers 503 (ops.unavailable)
+        "timeout": 5,  # waiting longer for a free connection answers 503 (ops.unavailable)
     }
 
 # Public pages for visitors who are not signed in come from the cache (jiedan.core.public_pages).

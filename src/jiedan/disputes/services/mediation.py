@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from jiedan.accounts.roles import ROLE_CAPABILITIES, Role, user_can
+from jiedan.accounts.roles import ROLE_CAPABILITIES, Role, staff_with_mfa, user_can
 from jiedan.audit.services import audit_access
 from jiedan.contracts.models import DISPUTE_DECIDED_REASON
 from jiedan.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -74,12 +74,11 @@ def dispute_case_file_read_record(*, user, dispute: Dispute, what: str, subject=
 
 
 def mediators():
-    """Everyone who may be assigned a dispute: active staff holding the mediator role."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=Role.MEDIATOR)
-        .order_by("pk")
-    )
+    """Everyone who may be assigned a dispute: active staff holding the mediator role (with
+    the two-factor authentication staff need to hold a role at all)."""
+    return staff_with_mfa(
+        get_user_model().objects.filter(is_active=True, is_staff=True, groups__name=Role.MEDIATOR)
+    ).order_by("pk")
 
 
 def _seat(locked: Locked, mediator, previous) -> None:
@@ -235,9 +234,10 @@ def dispute_decide(*, mediator, dispute_id: int, freelancer_amount, reason: str,
 
 
 def assigners():
-    """Who is told of a late decision: active staff who may assign disputes, and superusers."""
+    """Who is told of a late decision: active staff who may assign disputes, and superusers
+    (with the two-factor authentication staff need to act)."""
     holders = [role for role, caps in ROLE_CAPABILITIES.items() if "disputes.assign" in caps]
-    return (
+    return staff_with_mfa(
         get_user_model()
         .objects.filter(is_active=True)
         .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name__in=holders))
