@@ -123,6 +123,28 @@ def test_a_replacement_the_queue_lost_is_sent_again(person, django_capture_on_co
     assert identifiers_found(person.identifiers) == []
 
 
+def test_a_replacement_a_job_holds_or_that_keeps_failing_is_not_sent_again(
+    person, django_capture_on_commit_callbacks, caplog
+):
+    # given a deletion whose replacement a job has taken, an hour ago
+    with django_capture_on_commit_callbacks():
+        account_delete(user=person.user, password=PASSWORD)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    held_for_another_hour = timezone.now() + timedelta(hours=1)
+    IdentifierScrub.objects.update(created_at=an_hour_ago, leased_until=held_for_another_hour)
+    scrub = IdentifierScrub.objects.get()
+    # then neither a second job nor the periodic one starts it again while it is held
+    assert scrub_identifiers(scrub.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_identifier_scrubs() == 0
+    # and once it has failed five times, it waits for an operator, loudly
+    IdentifierScrub.objects.update(leased_until=an_hour_ago, attempts=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resume_identifier_scrubs() == 0
+    assert "1 identifier replacements failed 5 times" in caplog.text
+    assert IdentifierScrub.objects.exists()
+
+
 def test_a_wrong_password_deletes_nothing(person):
     with pytest.raises(PermissionDenied):
         account_delete(user=person.user, password="not it")

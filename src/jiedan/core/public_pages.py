@@ -10,8 +10,9 @@ Rules
   a session cookie (signed in, or a message waiting) always gets a page made for it.
 - Only 200 answers that set no cookie of their own. A page that is not found, or not visible
   to visitors, is never kept.
-- The key is the full path with its query string, the active language and htmx's headers (an
-  htmx request gets a part of the page).
+- The key is the scheme and host (pages carry absolute links), the full path with its query
+  string, the active language and htmx's headers (so a view that answers htmx with a part of
+  the page never serves it as the whole, nor the reverse).
 - The one thing in a page that belongs to its visitor, the CSRF token (in forms and in
   htmx's headers), is kept as a placeholder and filled in with the visitor's own token when
   served, which also sets their CSRF cookie, exactly as rendering the page would.
@@ -64,10 +65,8 @@ def public_page(view):
 
 def public_pages_forget() -> None:
     """Drop every kept page (their keys name a generation that is no longer current)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: nothing kept under this one either
-        cache.set(GENERATION_KEY, 1, None)
+    cache.add(GENERATION_KEY, 0, None)
+    cache.incr(GENERATION_KEY)
 
 
 def _anonymous_reader(request) -> bool:
@@ -81,7 +80,8 @@ def _anonymous_reader(request) -> bool:
 
 def _key(request) -> str:
     htmx = "|".join(request.headers.get(name, "") for name in HTMX_HEADERS)
-    place = f"{translation.get_language()}|{request.get_full_path()}|{htmx}"
+    page = request.build_absolute_uri(request.get_full_path())
+    place = f"{translation.get_language()}|{page}|{htmx}"
     generation = cache.get(GENERATION_KEY, 0)
     return f"public-page:{generation}:{hashlib.sha256(place.encode()).hexdigest()}"
 

@@ -99,6 +99,9 @@ class IdentifierScrub(models.Model):
     )
     identifiers = EncryptedTextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The job running it holds it until then (another run leaves it alone); how many began.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("identifier replacement")

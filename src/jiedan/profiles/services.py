@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedan.core.errors import InvalidInput, NotFound
 from jiedan.core.images import image_check, image_square_thumbnail, image_watermarked_preview
 from jiedan.core.money import money_positive
+from jiedan.core.public_pages import public_pages_forget
 from jiedan.core.uploads import upload_check
 from jiedan.search.services import search_document_put, search_document_remove
 from jiedan.taxonomy.models import Category, Skill
@@ -70,10 +71,12 @@ def freelancer_profile_ensure(*, user) -> FreelancerProfile:
 
 @transaction.atomic
 def freelancer_profile_update(*, user, details: ProfileDetails) -> FreelancerProfile:
-    """Save the public details. Local work needs a city and a service radius (1–500 km)."""
+    """Save the public details. Local work needs a city and a service radius (1–500 km). A
+    change of visibility also drops the pages kept for visitors (``core.public_pages``)."""
     profile = FreelancerProfile.objects.select_for_update().get(
         pk=freelancer_profile_ensure(user=user).pk
     )
+    visibility_before = profile.visibility
     unknown = set(details.languages) - set(SpokenLanguage.values)
     if unknown:
         raise InvalidInput(_("Unknown language."), code="unknown_language")
@@ -93,6 +96,8 @@ def freelancer_profile_update(*, user, details: ProfileDetails) -> FreelancerPro
     profile.full_clean(exclude=["user", "avatar"])
     profile.save()
     _reindex_after_commit(user.pk)
+    if profile.visibility != visibility_before:
+        transaction.on_commit(public_pages_forget)
     return profile
 
 

@@ -147,6 +147,9 @@ class RankedRows(Sequence):
     def __len__(self) -> int:
         return len(self._ids)
 
+    def __iter__(self):
+        return iter(self[:])  # one query, not one per row
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]

@@ -31,6 +31,7 @@ STAFF_VIEWS = frozenset(
         "trust:enforcement_lift",
         "trust:rules",
         "verification:staff_review",
+        "verification:staff_document_access",
         "verification:staff_decide",
         "verification:staff_document",
         "disputes:assign",
@@ -43,7 +44,7 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if staff_mfa_missing(request.user) and self._guarded(request.path_info):
+        if staff_mfa_missing(request.user) and self._guarded(request):
             messages.warning(
                 request,
                 _(
@@ -56,13 +57,13 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _guarded(path: str) -> bool:
+    def _guarded(request) -> bool:
         try:
-            match = resolve(path)
+            if resolve(request.path_info).view_name in STAFF_VIEWS:
+                return True
         except Resolver404:
             return False
-        if match.view_name in STAFF_VIEWS:
-            return True
+        path = request.path  # with the script prefix, as reverse() gives it
         try:
             back_office = path.startswith(reverse("admin:index"))
             return back_office and path not in {reverse(name) for name in OPEN_ADMIN_VIEWS}

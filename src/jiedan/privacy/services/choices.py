@@ -38,11 +38,12 @@ def privacy_settings_update(*, user, choices: PrivacyChoices) -> PrivacySettings
     settings.save()
     profile = FreelancerProfile.objects.select_for_update().filter(user=user).first()
     if profile is not None:
+        if choices.visibility not in (None, profile.visibility):  # visitors see it at once
+            transaction.on_commit(public_pages_forget)
         if choices.visibility is not None:
             profile.visibility = Visibility(choices.visibility)
         if choices.allow_promotion is not None:
             profile.allow_promotion = choices.allow_promotion
         profile.save(update_fields=["visibility", "allow_promotion", "updated_at"])
         transaction.on_commit(lambda: freelancer_search_sync(user_id=user.pk))
-        transaction.on_commit(public_pages_forget)  # visitors see the new visibility at once
     return settings

@@ -35,13 +35,14 @@ any the queue lost (``identifier_scrubs_resume``). Stored files are deleted afte
 """
 
 import json
+import logging
 import re
 from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,7 @@ from jiedan.profiles.services import freelancer_search_sync
 from ..models import IdentifierScrub
 from ..selectors import deletion_blockers
 
+logger = logging.getLogger(__name__)
 DELETE_RATE = "5/3600"  # password attempts on the deletion form, per person and hour
 # Fingerprinted or append-only records: changing a byte would break a digest, a hash chain
 # or the ledger's append-only rule.
@@ -76,8 +78,12 @@ KEPT_VERBATIM = frozenset(
     }
 )
 SCRUB_TASK = "jiedan.privacy.tasks.scrub_identifiers"
-# A scrub row older than this was lost by the queue (or its job failed): run it again.
+# A scrub row older than this was lost by the queue (or its job failed): run it again, unless
+# a job holds it (for SCRUB_LEASE from its start) or it already failed SCRUB_MAX_ATTEMPTS times
+# (then it is logged as an error for an operator, every run, until it is dealt with).
 SCRUB_RESUME_AFTER = timedelta(minutes=30)
+SCRUB_LEASE = timedelta(hours=2)
+SCRUB_MAX_ATTEMPTS = 5
 ERASED = "[erased]"
 
 
@@ -148,26 +154,37 @@ def personal_identifiers(user) -> dict[str, str]:
     return {text.strip(): stand_in for text, stand_in in found.items() if _identifying(text)}
 
 
-def identifiers_scrub(*, scrub_id: int) -> int:
+def identifiers_scrub(*, scrub_id: int, now=None) -> int:
     """Replace a deleted person's identifiers everywhere (``identifiers_replace``), then forget
-    them; returns how many rows changed. Safe to run again: nothing is left to replace."""
-    scrub = IdentifierScrub.objects.filter(pk=scrub_id).first()
-    if scrub is None:
+    them; returns how many rows changed. The job first takes the row's lease, so a second job
+    for it (sent again while this one runs) does nothing. Safe to run again: nothing is left
+    to replace."""
+    now = now or timezone.now()
+    free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+    taken = IdentifierScrub.objects.filter(free, pk=scrub_id).update(
+        leased_until=now + SCRUB_LEASE, attempts=F("attempts") + 1
+    )
+    if not taken:
         return 0
+    scrub = IdentifierScrub.objects.get(pk=scrub_id)
     changed = identifiers_replace(json.loads(scrub.identifiers), user_id=scrub.user_id)
     scrub.delete()
     return changed
 
 
 def identifier_scrubs_resume(*, now=None) -> int:
-    """Send again the scrubs waiting longer than ``SCRUB_RESUME_AFTER``; returns how many."""
-    cutoff = (now or timezone.now()) - SCRUB_RESUME_AFTER
-    waiting = list(
-        IdentifierScrub.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)
+    """Send again the scrubs waiting longer than ``SCRUB_RESUME_AFTER`` that no job holds and
+    that failed fewer than ``SCRUB_MAX_ATTEMPTS`` times; returns how many were sent."""
+    now = now or timezone.now()
+    waiting = IdentifierScrub.objects.filter(created_at__lt=now - SCRUB_RESUME_AFTER).filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lt=now)
     )
-    for scrub_id in waiting:
+    if failing := waiting.filter(attempts__gte=SCRUB_MAX_ATTEMPTS).count():
+        logger.error("%d identifier replacements failed %d times", failing, SCRUB_MAX_ATTEMPTS)
+    resent = list(waiting.filter(attempts__lt=SCRUB_MAX_ATTEMPTS).values_list("pk", flat=True))
+    for scrub_id in resent:
         enqueue_after_commit(SCRUB_TASK, [scrub_id])
-    return len(waiting)
+    return len(resent)
 
 
 def _identifying(text: str | None) -> bool:
@@ -354,6 +371,8 @@ def _replace_in_column(model, model_field, identifiers, patterns) -> int:
         if isinstance(new, str) and model_field.max_length:
             new = new[: model_field.max_length]
         if new != value:
-            model._default_manager.filter(pk=pk).update(**{model_field.name: new})
-            changed += 1
+            row = model._default_manager.filter(pk=pk)
+            if not isinstance(model_field, models.JSONField):  # unless someone edited it since
+                row = row.filter(**{model_field.name: value})
+            changed += row.update(**{model_field.name: new})
     return changed
