@@ -156,7 +156,7 @@ def test_a_duplicate_while_the_first_runs_is_409_and_runs_nothing():
     # then it is told to wait and nothing happened
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_request_in_progress"
-    assert 55 <= int(response["Retry-After"]) <= 61  # when the claim would count as stale
+    assert response["Retry-After"] == "2"  # soon: most requests finish within a second or two
     task.refresh_from_db()
     assert task.status == Status.DRAFT
     assert not escrow_journals().exists()

@@ -25,7 +25,8 @@ Rules
   runs the endpoint again.
 - A claim still in progress after ``STALE_CLAIM_AFTER`` belongs to a request whose process died:
   a retry takes it over and runs the endpoint. A request that finishes after losing its claim
-  records nothing. The 409 for a claim in progress says in ``Retry-After`` when to try again.
+  records nothing. The 409 for a claim in progress says in ``Retry-After`` when to try again
+  (2 s, or less when the claim is about to count as stale).
 - A request whose database connection died (a restart, a failover) answers 503; its claim is
   released on a new connection, so the retry the 503 asks for runs at once. Only when the
   database is still away is the claim left, for a retry to take over once it is stale.
@@ -61,6 +62,7 @@ logger = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 STALE_CLAIM_AFTER = timedelta(seconds=60)
+IN_PROGRESS_RETRY_SECONDS = 2
 MIN_TTL = timedelta(hours=24)
 _CLAIM = "_idempotency_claim"
 
@@ -188,10 +190,12 @@ def _claim(*, user, key: str, scope: str, fingerprint: str) -> IdempotentRequest
 
 
 def _seconds_until_stale(row: IdempotentRequest | None) -> int:
+    """When to try again: soon (most requests finish within a second or two), never later
+    than when a claim left by a dead request may be taken over."""
     if row is None:  # released in the meantime: try again at once
         return 1
     left = row.created_at + STALE_CLAIM_AFTER - timezone.now()
-    return max(1, int(left.total_seconds()) + 1)
+    return max(1, min(IN_PROGRESS_RETRY_SECONDS, int(left.total_seconds()) + 1))
 
 
 def _take_over(row: IdempotentRequest) -> bool:

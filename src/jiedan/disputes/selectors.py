@@ -161,7 +161,9 @@ def dispute_page(*, user, dispute_id: int) -> DisputePage:
 def evidence_for_viewer(*, user, evidence_id: int) -> DisputeEvidence:
     """An evidence file, for the dispute's parties and its assigned mediator only."""
     found = (
-        DisputeEvidence.objects.filter(pk=evidence_id).select_related("dispute__contract").first()
+        DisputeEvidence.objects.filter(pk=evidence_id)
+        .select_related("dispute__contract__client", "dispute__contract__freelancer")
+        .first()
         if _signed_in(user)
         else None
     )

@@ -33,7 +33,7 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
 
     def _get_connection_pool(self, write):
         server = self._servers[self._get_connection_pool_index(write)]
-        key = (server, self._pool_class, tuple(sorted(self._pool_options.items(), key=str)))
+        key = (server, self._pool_class, repr(sorted(self._pool_options.items(), key=str)))
         with _pools_lock:
             if key not in _pools:
                 _pools[key] = self._pool_class.from_url(server, **self._pool_options)
