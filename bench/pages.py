@@ -142,16 +142,29 @@ def samples(size: str, workers: int) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+# A cookie the site does not know: the visitor's pages are rendered for them, never taken
+# from the pages kept for visitors (jiedan.core.public_pages), so both costs are measured.
+RENDERED = "rendered=1"
+
+
 def endpoints(s: dict) -> list[tuple[str, str, str | None]]:
-    """(name, path, session) of each measured request; the first is the floor."""
-    client, member = s["client_session"], s["member_session"]
+    """(name, path, cookie) of each measured request; the first is the floor. The public
+    pages are measured as visitors get them (from the cache of public pages, as configured in
+    production) and rendered (as for anyone signed in, or with the cache off)."""
+    cookie = s["cookie"]
+    client = f"{cookie}={s['client_session']}"
+    member = f"{cookie}={s['member_session']}"
+    public = [
+        ("project search + filters", f"/en/projects/?q={s['word_en']}&budget_min=100"),
+        ("project search (Chinese)", "/zh-hans/projects/?q=%E7%BD%91%E7%AB%99"),
+        ("project detail", f"/en/projects/{s['project']}/"),
+        ("freelancer search", f"/en/freelancers/?q={s['word_en']}"),
+        ("profile page", f"/en/freelancers/{s['freelancer']}/"),
+    ]
     return [
         ("floor: /healthz", "/healthz", None),
-        ("project search + filters", f"/en/projects/?q={s['word_en']}&budget_min=100", None),
-        ("project search (Chinese)", "/zh-hans/projects/?q=%E7%BD%91%E7%AB%99", None),
-        ("project detail", f"/en/projects/{s['project']}/", None),
-        ("freelancer search", f"/en/freelancers/?q={s['word_en']}", None),
-        ("profile page", f"/en/freelancers/{s['freelancer']}/", None),
+        *[(name, path, None) for name, path in public],
+        *[(f"{name}, rendered", path, RENDERED) for name, path in public],
         ("proposal inbox", f"/en/proposals/inbox/{s['project']}/", client),
         ("conversation page", f"/en/messages/{s['conversation']}/", member),
         ("wallet", "/en/wallet/", client),
@@ -194,8 +207,7 @@ def measure(size: str, args) -> dict:
     try:
         found = samples(size, args.workers)
         rows = {}
-        for name, path, session in endpoints(found):
-            cookie = f"{found['cookie']}={session}" if session else None
+        for name, path, cookie in endpoints(found):
             rows[name] = wrk(path, cookie, args)
             print(f"  {size} {name}: {rows[name]['rps']:.0f} req/s", flush=True)
         memory = worker_memory_mb(size)
@@ -263,7 +275,12 @@ def goals(results: list[dict]) -> list[str]:
     lines = []
     for result in results:
         rows, floor = result["rows"], result["rows"]["floor: /healthz"]["rps"]
-        for name in ("project search + filters", "project detail"):
+        for name in (
+            "project search + filters",
+            "project detail",
+            "project search + filters, rendered",
+            "project detail, rendered",
+        ):
             share = rows[name]["rps"] / floor
             verdict = "met" if share >= GOAL_SHARE_OF_FLOOR else "missed"
             lines.append(f"- {result['size']}, {name}: {share:.2f} of the floor ({verdict}).")
@@ -273,11 +290,12 @@ def goals(results: list[dict]) -> list[str]:
             f"{len(rows) - len(tails)} of {len(rows)} requests"
             + (f" (not: {', '.join(tails)})." if tails else ".")
         )
-        p95 = rows["project search + filters"]["p95"] / 1000
+        p95 = rows["project search + filters, rendered"]["p95"] / 1000
         if result["size"] == "1m":
             verdict = "met" if p95 < GOAL_SEARCH_P95_MS else "missed"
             lines.append(
-                f"- 1m: project search p95 {p95:.1f} ms, goal {GOAL_SEARCH_P95_MS} ({verdict})."
+                f"- 1m: project search p95 {p95:.1f} ms rendered (the full-text search runs), "
+                f"goal {GOAL_SEARCH_P95_MS} ({verdict})."
             )
     return lines
 
@@ -291,7 +309,10 @@ def write(results: list[dict], args) -> None:
         f"machine; load: wrk, 1 thread, {args.connections} connections, {args.seconds} s per "
         "request, on loopback. Data: `manage.py generate_data` (no vectors: semantic search "
         "ranks nothing here; `RESULTS-vectors.md` measures vectors). The floor is `/healthz` "
-        'through the same stack; "share of floor" is requests per second against it.',
+        'through the same stack; "share of floor" is requests per second against it. Public '
+        "pages are measured twice: as visitors get them (kept 30 s in the cache of public "
+        'pages, production\'s setting) and "rendered" (a cookie the site does not know makes '
+        "the server render them, as for anyone signed in).",
         "",
     ]
     for result in results:
