@@ -69,6 +69,9 @@ from faultproxy import FaultProxy, Faults, ProxyThread  # noqa: E402
 from websockets.sync.client import connect as websocket_connect  # noqa: E402
 
 DATABASE = "jiedan_faults"
+# An approval whose first answer was lost, retried: the milestone is no longer submitted, or,
+# when it was the contract's last, the contract has completed meanwhile.
+RELEASED_BEFORE = ("milestone_state", "contract_not_active")
 PG_HOST, PG_PORT, REDIS_PORT = "127.0.0.1", 5432, 6379
 TIMEOUT = (3, 20)  # connect, read: a request hanging longer counts as a timeout
 READ_PATIENCE, WRITE_PATIENCE = 30, 90  # seconds a user keeps retrying a read, a money write
@@ -360,7 +363,7 @@ class Pair:
         result = self.outcome("release", response)
         if result == "ok":
             self.ledger.add("released", milestone)
-        elif response is not None and _code(response) == "milestone_state":
+        elif response is not None and _code(response) in RELEASED_BEFORE:
             self.ledger.add("released_before", milestone)
         elif response is None:
             self.ledger.add("release_unknown", milestone)

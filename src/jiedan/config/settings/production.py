@@ -26,7 +26,7 @@ if DATABASE_POOL_SIZE:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_SIZE,
-        "timeout": 5,  # waiting longer for a free connection answers 503 (ops.unavailable)
+        "timeout": 3,  # waiting longer for a free connection answers 503 (ops.unavailable)
     }
 
 # Public pages for visitors who are not signed in come from the cache (jiedan.core.public_pages).
