@@ -1038,6 +1038,26 @@ def test_a_proposal_is_stale_once_the_escrow_changed_even_to_the_same_total():
     assert contract.milestones.get(position=2).status == MilestoneStatus.FUNDED
 
 
+def test_a_wall_clock_stepping_back_does_not_make_a_proposal_stale():
+    # given a funded milestone and a proposal whose time reads an hour before that funding
+    # (the machine's clock stepped back in between: times do not order the journals)
+    contract = active_contract(plan=(("Design", "300.00"), ("Build", "300.00")))
+    funded_milestone(contract, position=1)
+    proposal = services.cancellation_propose(
+        actor=contract.client,
+        contract_id=contract.pk,
+        freelancer_share=Decimal("300.00"),
+        reason="The design is done; let us stop there.",
+    )
+    Cancellation.objects.filter(pk=proposal.pk).update(
+        created_at=proposal.created_at - timedelta(hours=1)
+    )
+    # when the freelancer accepts, nothing having moved in escrow since the proposal
+    ended = services.cancellation_accept(actor=contract.freelancer, cancellation_id=proposal.pk)
+    # then the contract ends as proposed
+    assert ended.status == Status.COMPLETED
+
+
 def test_a_proposal_is_stale_once_another_milestone_was_funded_and_paid_meanwhile():
     # given the first of two milestones funded and the freelancer's proposal to keep part of it
     contract = active_contract(plan=(("Design", "300.00"), ("Build", "300.00")))

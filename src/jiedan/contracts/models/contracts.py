@@ -400,8 +400,11 @@ class Cancellation(models.Model):
     """A proposal to end a contract by mutual agreement: of the money in escrow,
     ``freelancer_share`` is paid to the freelancer and the rest refunded to the client. The
     other party accepts or declines; at most one is open per contract. ``held_total`` is what
-    escrow held when it was proposed, and ``held_milestones`` which milestones held it (ids): if
-    either changed, the proposal is stale."""
+    escrow held when it was proposed, ``held_milestones`` which milestones held it (ids) and
+    ``escrow_journal_mark`` the newest journal of the contract's escrows then: if any of them
+    changed (a newer journal, even one back to the same total), the proposal is stale.
+    Journal ids, not times: the contract's row lock orders its escrow journals, a wall clock
+    may step back."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="cancellations")
     proposed_by = models.ForeignKey(
@@ -410,6 +413,8 @@ class Cancellation(models.Model):
     freelancer_share = amount_field(_("paid to the freelancer"))
     held_total = amount_field(_("in escrow when proposed"))
     held_milestones = models.JSONField(_("milestones in escrow when proposed"), default=list)
+    # None on proposals made before the mark existed: those compare times.
+    escrow_journal_mark = models.BigIntegerField(null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"), max_length=2000)
     status = models.CharField(
         _("status"),

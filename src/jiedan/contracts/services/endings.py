@@ -20,6 +20,7 @@ Rules:
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,11 +60,23 @@ def _held_total(milestones: list[Milestone]) -> Decimal:
     return sum((milestone.amount for milestone in milestones), Decimal("0"))
 
 
-def _escrow_moved_since(contract: Contract, moment) -> bool:
-    """Money went into or out of any of the contract's milestone escrows after ``moment``
-    (funded, paid, refunded or disputed), even if the total held is the same again."""
+def _escrow_journals(contract: Contract):
     references = [m.escrow_reference for m in contract.milestones.only("pk")]
-    return Journal.objects.filter(reference__in=references, created_at__gt=moment).exists()
+    return Journal.objects.filter(reference__in=references)
+
+
+def _escrow_mark(contract: Contract) -> int:
+    """The newest journal of the contract's milestone escrows (0: none yet)."""
+    return _escrow_journals(contract).aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def _escrow_moved_since(contract: Contract, cancellation: Cancellation) -> bool:
+    """Money went into or out of any of the contract's milestone escrows since the proposal
+    (funded, paid, refunded or disputed), even if the total held is the same again."""
+    journals = _escrow_journals(contract)
+    if cancellation.escrow_journal_mark is None:  # proposed before the mark was kept
+        return journals.filter(created_at__gt=cancellation.created_at).exists()
+    return journals.filter(pk__gt=cancellation.escrow_journal_mark).exists()
 
 
 def _require_open(contract: Contract) -> None:
@@ -109,6 +122,7 @@ def cancellation_propose(*, actor, contract_id: int, freelancer_share, reason: s
         freelancer_share=share,
         held_total=held_total,
         held_milestones=sorted(milestone.pk for milestone in held),
+        escrow_journal_mark=_escrow_mark(contract),
         reason=reason,
     )
     notify(contract, actor=actor, event="contract.cancellation_proposed")
@@ -191,7 +205,7 @@ def cancellation_accept(*, actor, cancellation_id: int, now=None) -> Contract:
     if (
         _held_total(held) != cancellation.held_total
         or held_now != cancellation.held_milestones
-        or _escrow_moved_since(contract, cancellation.created_at)
+        or _escrow_moved_since(contract, cancellation)
     ):
         raise Conflict(
             _("The escrow changed since this was proposed. Propose again."),
