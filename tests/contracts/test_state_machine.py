@@ -1137,3 +1137,25 @@ def test_a_top_up_of_odd_cents_is_credited():
     )
     assert wallet_summary(owner=person, currency=CURRENCY).available == Decimal("1.12")
     assert ledger_audit() == []
+
+
+def test_earnings_becoming_available_do_not_make_a_proposal_stale():
+    # given a released first milestone, a funded second one and the freelancer's proposal
+    contract = active_contract(plan=(("Design", "300.00"), ("Build", "300.00")))
+    first = funded_milestone(contract, position=1)
+    services.milestone_submit(
+        freelancer=contract.freelancer, milestone_id=first.pk, message="Design ready."
+    )
+    services.milestone_approve(client=contract.client, milestone_id=first.pk)
+    funded_milestone(contract, position=2)
+    proposal = services.cancellation_propose(
+        actor=contract.freelancer,
+        contract_id=contract.pk,
+        freelancer_share=Decimal("100.00"),
+        reason="Part of the build is done.",
+    )
+    # when the first milestone's earnings become available after the hold period
+    pending_funds_settle_due(now=timezone.now() + timedelta(days=365))
+    # then the escrow did not move: the client can still accept the proposal
+    ended = services.cancellation_accept(actor=contract.client, cancellation_id=proposal.pk)
+    assert ended.status == Status.COMPLETED

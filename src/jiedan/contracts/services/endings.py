@@ -61,8 +61,10 @@ def _held_total(milestones: list[Milestone]) -> Decimal:
 
 
 def _escrow_journals(contract: Contract):
+    """Journals that moved money into or out of the contract's milestone escrows (not those
+    that only share their reference, such as earnings becoming available after the hold)."""
     references = [m.escrow_reference for m in contract.milestones.only("pk")]
-    return Journal.objects.filter(reference__in=references)
+    return Journal.objects.filter(reference__in=references, kind__startswith="escrow.")
 
 
 def _escrow_mark(contract: Contract) -> int:
